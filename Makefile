@@ -1,0 +1,42 @@
+# Thin wrapper: install what the build and tests need (Debian 12), build, demo, test.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Build and test dependencies, all from Debian's archive.
+PACKAGES := cmake g++ make pkg-config libcli11-dev libssl-dev libarchive-dev \
+            nlohmann-json3-dev libzstd-dev zlib1g-dev libgtest-dev libgmock-dev \
+            openssl cpio zstd
+
+.PHONY: all deps build test demo bench clean format
+
+all: build
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+demo: build
+	./testdata/demo.sh $(BUILD_DIR)/eifkit
+
+bench: build
+	./bench/run.sh $(BUILD_DIR)/eifkit
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf $(BUILD_DIR)

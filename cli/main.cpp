@@ -1,0 +1,42 @@
+// eifkit: build, measure and describe Enclave Image Files. Results go to stdout as JSON,
+// messages to stderr. Every eifkit::Error is caught here: one line, exit status 2.
+#include <iostream>
+#include <vector>
+
+#include "cli/subcommand.h"
+#include "lib/error.h"
+
+namespace eifkit::cli {
+
+void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << std::endl; }
+
+}  // namespace eifkit::cli
+
+int main(int argc, char** argv) {
+  using namespace eifkit::cli;
+  CLI::App app{
+      "eifkit builds Enclave Image Files (AWS Nitro Enclaves, Huawei QingTian) without a\n"
+      "Docker daemon, computes their PCR measurements, and describes existing images.",
+      "eifkit"};
+  app.set_version_flag("--version", std::string("eifkit ") + EIFKIT_VERSION);
+  app.require_subcommand(1);
+  app.footer("See eifkit(1) and eifkit-COMMAND(1).");
+  std::vector<Subcommand> commands = {add_build_command(app), add_describe_command(app),
+                                      add_pcr_command(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int status = app.exit(e);
+    return status == 0 ? 0 : 2;
+  }
+  for (const Subcommand& command : commands) {
+    if (!command.app->parsed()) continue;
+    try {
+      return command.run();
+    } catch (const eifkit::Error& e) {
+      std::cerr << "eifkit: " << e.what() << std::endl;
+      return 2;
+    }
+  }
+  return 2;
+}

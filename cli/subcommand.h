@@ -1,0 +1,24 @@
+// How each cli/*_command.cpp plugs into main: it adds its CLI11 subcommand and returns the
+// function that runs it once parsing succeeded. The run function returns the exit status.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+namespace eifkit::cli {
+
+struct Subcommand {
+  CLI::App* app;
+  std::function<int()> run;
+};
+
+Subcommand add_build_command(CLI::App& parent);
+Subcommand add_describe_command(CLI::App& parent);
+Subcommand add_pcr_command(CLI::App& parent);
+
+// JSON on stdout, pretty-printed with two spaces and sorted keys, as nitro-cli prints it.
+void print_json(const nlohmann::json& j);
+
+}  // namespace eifkit::cli

@@ -1,0 +1,46 @@
+// Helpers shared by the suites: vector paths, scratch directories, whole-file reads, and
+// running the eifkit binary.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace eifkit::test {
+
+std::string vector_path(const std::string& relative);  // under shared/vectors
+std::string testdata_path(const std::string& relative);
+
+std::vector<uint8_t> read_bytes(const std::string& path);
+void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes);
+nlohmann::json read_json(const std::string& path);
+
+// A fresh directory removed with everything in it when the object goes.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+  // Names of the entries inside, sorted: to prove no temporary file was left behind.
+  std::vector<std::string> entries() const;
+
+ private:
+  std::string path_;
+};
+
+struct RunResult {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `eifkit ARGS...` (no shell), with extra environment assignments.
+RunResult run_eifkit(const std::vector<std::string>& args,
+                     const std::vector<std::string>& env = {});
+
+}  // namespace eifkit::test
