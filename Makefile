@@ -33,7 +33,7 @@ demo: build
 	./testdata/demo.sh $(BUILD_DIR)/eifkit
 
 bench: build
-	./bench/run.sh $(BUILD_DIR)/eifkit
+	./bench/eif_build_bench.sh $(BUILD_DIR)/eifkit
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/subcommand.h"
+#include "lib/boot_files.h"
 #include "lib/build_time.h"
 #include "lib/eif_writer.h"
 #include "lib/error.h"
@@ -24,19 +25,6 @@ struct BuildOptions {
   std::optional<std::string> build_time;
 };
 
-const char* kDefaultCmdlineX86 =
-    "reboot=k panic=30 pci=off nomodules console=ttyS0 i8042.noaux i8042.nomux i8042.nopnp "
-    "i8042.dumbkbd random.trust_cpu=on";
-const char* kDefaultCmdlineArm =
-    "reboot=k panic=30 pci=off nomodules console=ttyS0 random.trust_cpu=on root=/dev/ram0";
-
-std::string trim(const std::string& s) {
-  const char* space = " \t\r\n\v\f";
-  size_t begin = s.find_first_not_of(space);
-  if (begin == std::string::npos) return "";
-  return s.substr(begin, s.find_last_not_of(space) - begin + 1);
-}
-
 std::string stem(const std::string& path) {
   std::string base = path.substr(path.rfind('/') + 1);
   size_t dot = base.rfind('.');
@@ -49,16 +37,19 @@ bool exists(const std::string& path) {
 }
 
 int run_build(const BuildOptions& o) {
+  // kernel, cmdline and metadata take 3 of an EIF's 32 sections.
+  if (o.ramdisks.size() > kMaxSections - 3) {
+    throw Error("--ramdisk: " + std::to_string(o.ramdisks.size()) + " ramdisks given, at most " +
+                std::to_string(kMaxSections - 3) + " fit in an EIF");
+  }
   Arch arch = o.arch == "aarch64" ? Arch::kAarch64 : Arch::kX86_64;
   std::string cmdline;
   if (!o.cmdline_file.empty()) {
-    auto bytes = read_small_file(o.cmdline_file, 64 << 10);
-    // nitro-cli trims its cmdline blob (the x86_64 one ends with a newline).
-    cmdline = trim(std::string(bytes.begin(), bytes.end()));
+    cmdline = read_cmdline_file(o.cmdline_file);
   } else if (!o.cmdline.empty()) {
     cmdline = o.cmdline;
   } else {
-    cmdline = arch == Arch::kAarch64 ? kDefaultCmdlineArm : kDefaultCmdlineX86;
+    cmdline = default_cmdline(arch);
   }
 
   ImageMetadata meta;

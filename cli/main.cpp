@@ -1,6 +1,8 @@
 // eifkit: build, measure and describe Enclave Image Files. Results go to stdout as JSON,
 // messages to stderr. Every eifkit::Error is caught here: one line, exit status 2.
+#include <algorithm>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include "cli/subcommand.h"
@@ -26,8 +28,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int status = app.exit(e);
-    return status == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // Like every other error: one line on stderr, naming the flag.
+    std::string message = e.what();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    std::cerr << "eifkit: " << message << std::endl;
+    return 2;
   }
   for (const Subcommand& command : commands) {
     if (!command.app->parsed()) continue;
@@ -35,6 +41,11 @@ int main(int argc, char** argv) {
       return command.run();
     } catch (const eifkit::Error& e) {
       std::cerr << "eifkit: " << e.what() << std::endl;
+      return 2;
+    } catch (const std::exception& e) {
+      // Not a message written for users, but still one line, and the unwinding has removed
+      // any temporary output.
+      std::cerr << "eifkit: internal error: " << e.what() << std::endl;
       return 2;
     }
   }

@@ -7,6 +7,8 @@
 
 namespace eifkit {
 
+static constexpr long long kLastRfc3339Second = 253402300799;  // 9999-12-31T23:59:59Z
+
 static bool digits(const std::string& s, size_t pos, size_t n) {
   if (pos + n > s.size()) return false;
   for (size_t i = pos; i < pos + n; ++i) {
@@ -68,6 +70,10 @@ std::string resolve_build_time(const std::optional<std::string>& flag,
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
     if (ec != std::errc() || end != text.data() + text.size() || seconds < 0) {
       throw Error("SOURCE_DATE_EPOCH: '" + text + "' is not a whole number of seconds");
+    }
+    // RFC 3339 years have four digits.
+    if (seconds > kLastRfc3339Second) {
+      throw Error("SOURCE_DATE_EPOCH: '" + text + "' is after 9999-12-31T23:59:59+00:00");
     }
     return format_rfc3339_utc(static_cast<std::time_t>(seconds));
   }

@@ -48,10 +48,10 @@ class SectionSink : public ByteSink {
 
  private:
   void emit(std::span<const uint8_t> chunk) {
-    pcrs_.update(chunk, [&] {
-      crc_ = crc32_update(crc_, chunk);
-      out_.pwrite_all(chunk, offset_ + size_);
-    });
+    // Splits best this way: SHA-384 ≈ 2× the write, CRC ≈ ⅓ of it.
+    pcrs_.update(
+        chunk, [&] { crc_ = crc32_update(crc_, chunk); },
+        [&] { out_.pwrite_all(chunk, offset_ + size_); });
     size_ += chunk.size();
   }
 

@@ -8,7 +8,23 @@ namespace eifkit {
 // nitro-cli refuses custom metadata over 4 KiB; eifkit allows more but bounds what it reads.
 static constexpr uint64_t kMaxCustomMetadataSize = 1 << 20;
 
+// JSON strings must be UTF-8; nlohmann throws type_error on dump otherwise.
+static void require_utf8(const std::string& value, const char* field) {
+  try {
+    (void)nlohmann::json(value).dump();
+  } catch (const nlohmann::json::type_error&) {
+    throw Error(std::string("metadata: ") + field + " is not valid UTF-8");
+  }
+}
+
 std::vector<uint8_t> encode_metadata(const ImageMetadata& m) {
+  require_utf8(m.image_name, "ImageName");
+  require_utf8(m.image_version, "ImageVersion");
+  require_utf8(m.build_time, "BuildTime");
+  require_utf8(m.build_tool, "BuildTool");
+  require_utf8(m.build_tool_version, "BuildToolVersion");
+  require_utf8(m.operating_system, "OperatingSystem");
+  require_utf8(m.kernel_version, "KernelVersion");
   using ordered = nlohmann::ordered_json;
   ordered build = ordered::object();
   build["BuildTime"] = m.build_time;

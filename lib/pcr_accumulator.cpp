@@ -21,34 +21,39 @@ void PcrAccumulator::begin_section(uint16_t type) {
   }
 }
 
-void PcrAccumulator::update(std::span<const uint8_t> data, const std::function<void()>& alongside) {
+void PcrAccumulator::update(std::span<const uint8_t> data, const std::function<void()>& here,
+                            const std::function<void()>& there) {
+  auto run = [](const std::function<void()>& f) {
+    if (f) f();
+  };
+  if (role_ == Role::kApp && data.size() >= kParallelThreshold) {
+    auto other_core = std::async(std::launch::async, [&] {
+      app_.update(data);
+      run(there);
+    });
+    try {
+      image_.update(data);
+      run(here);
+    } catch (...) {
+      other_core.wait();
+      throw;
+    }
+    other_core.get();
+    return;
+  }
   switch (role_) {
-    case Role::kNone:
-      if (alongside) alongside();
-      return;
+    case Role::kNone: break;
     case Role::kBoot:
       image_.update(data);
       if (boot_) boot_->update(data);  // boot stack after an app ramdisk: unusual order
-      if (alongside) alongside();
-      return;
+      break;
     case Role::kApp:
-      if (data.size() < kParallelThreshold) {
-        app_.update(data);
-        image_.update(data);
-        if (alongside) alongside();
-        return;
-      }
-      auto app_done = std::async(std::launch::async, [&] { app_.update(data); });
-      try {
-        image_.update(data);
-        if (alongside) alongside();
-      } catch (...) {
-        app_done.wait();
-        throw;
-      }
-      app_done.get();
-      return;
+      app_.update(data);
+      image_.update(data);
+      break;
   }
+  run(here);
+  run(there);
 }
 
 Measurements PcrAccumulator::finish() {

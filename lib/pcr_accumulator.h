@@ -16,9 +16,12 @@ class PcrAccumulator {
  public:
   // Sections must be begun in file order; metadata and signature sections are not measured.
   void begin_section(uint16_t type);
-  // Hashes `data` for the current section. `alongside` (CRC, writing) runs on this thread
-  // while an application ramdisk's second hash runs on another core.
-  void update(std::span<const uint8_t> data, const std::function<void()>& alongside);
+  // Hashes `data` for the current section and runs the caller's other work on the same
+  // bytes. For an application ramdisk (two SHA-384 streams) the work is split over two
+  // cores: this thread runs the PCR0 hash and `here`, a second one the PCR2 hash and `there`.
+  // Otherwise everything runs here, in order. Each callable may be empty.
+  void update(std::span<const uint8_t> data, const std::function<void()>& here,
+              const std::function<void()>& there = {});
   Measurements finish();
 
  private:

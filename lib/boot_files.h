@@ -1,0 +1,44 @@
+// The enclave platform's boot files: kernel (+ .config), cmdline, init and nsm.ko, found in
+// a nitro-cli blob directory (bzImage or Image, bzImage.config, cmdline, init, nsm.ko) with
+// single flags overriding.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "formats/eif_header.h"
+
+namespace eifkit {
+
+inline constexpr const char* kNitroBlobsDir = "/usr/share/nitro_enclaves/blobs";
+
+struct BootFileFlags {
+  std::optional<std::string> blobs_dir;
+  std::optional<std::string> kernel, kernel_config, cmdline_file, init, nsm;
+  std::optional<std::string> cmdline;  // literal text, overrides cmdline_file
+};
+
+struct BootFiles {
+  std::string kernel;
+  std::optional<std::string> kernel_config;
+  std::string cmdline;  // trimmed text
+  std::string init;
+  std::optional<std::string> nsm;  // absent for kernels with the driver built in
+  std::optional<Arch> kernel_arch;  // from the kernel image's magic, when recognised
+};
+
+// Uses `default_blobs` when no blob directory is given and it exists. Throws Error naming
+// each missing file and where it was looked for.
+BootFiles resolve_boot_files(const BootFileFlags& flags,
+                             const std::string& default_blobs = kNitroBlobsDir);
+
+// x86 bzImage ("HdrS" at 0x202) or arm64 Image ("ARM\x64" at 56); nullopt otherwise.
+std::optional<Arch> kernel_image_arch(const std::string& kernel_path);
+
+// nitro-cli's default kernel command line for the architecture.
+const char* default_cmdline(Arch arch);
+
+// Reads a cmdline file, trimming surrounding whitespace as nitro-cli does.
+std::string read_cmdline_file(const std::string& path);
+
+}  // namespace eifkit
