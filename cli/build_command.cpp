@@ -1,5 +1,8 @@
-// eifkit build: the low-level form, from a kernel, a cmdline and ramdisk files.
+// eifkit build: an EIF from a container image (--image, --rootfs-tar) and the platform's
+// boot files, or the low-level form from a kernel, a cmdline and ramdisk files.
 #include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
@@ -11,6 +14,7 @@
 #include "lib/eif_writer.h"
 #include "lib/error.h"
 #include "lib/file.h"
+#include "lib/image_build.h"
 #include "lib/kernel_config.h"
 #include "lib/metadata.h"
 
@@ -19,10 +23,18 @@ namespace eifkit::cli {
 namespace {
 
 struct BuildOptions {
-  std::string kernel, kernel_config, cmdline_file, cmdline, output, arch = "x86_64";
+  // What to build from.
+  std::optional<std::string> image, rootfs_tar, platform;
   std::vector<std::string> ramdisks;
-  std::string name, version = "1.0", metadata;
-  std::optional<std::string> build_time;
+  // Boot files.
+  std::optional<std::string> blobs, kernel, kernel_config, cmdline_file, cmdline, init, nsm;
+  std::optional<std::string> arch;
+  // Command.
+  std::optional<std::string> cmd, entrypoint;
+  std::vector<std::string> env;
+  // Output and metadata.
+  std::string output;
+  std::optional<std::string> name, version, metadata, build_time;
 };
 
 std::string stem(const std::string& path) {
@@ -31,53 +43,173 @@ std::string stem(const std::string& path) {
   return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
 }
 
-bool exists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
+Arch parse_arch(const std::string& arch) {
+  return arch == "aarch64" ? Arch::kAarch64 : Arch::kX86_64;
 }
 
-int run_build(const BuildOptions& o) {
+Arch host_arch() {
+  utsname u{};
+  ::uname(&u);
+  return std::string(u.machine) == "aarch64" ? Arch::kAarch64 : Arch::kX86_64;
+}
+
+// A JSON list of strings (exact), or words split as a POSIX shell would: spaces separate,
+// '...' and "..." quote, backslash escapes.
+std::vector<std::string> parse_command(const std::string& flag, const std::string& value) {
+  std::vector<std::string> out;
+  if (!value.empty() && value.front() == '[') {
+    nlohmann::json j = nlohmann::json::parse(value, nullptr, false);
+    if (j.is_discarded() || !j.is_array()) throw Error(flag + ": not a JSON list: " + value);
+    for (const auto& v : j) {
+      if (!v.is_string()) throw Error(flag + ": the JSON list holds a non-string: " + value);
+      out.push_back(v.get<std::string>());
+    }
+    return out;
+  }
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (quote == '\'') {
+      if (c == '\'') quote = 0; else word.push_back(c);
+    } else if (quote == '"') {
+      if (c == '"') {
+        quote = 0;
+      } else if (c == '\\' && i + 1 < value.size() && std::string("\"\\$`").find(value[i + 1]) != std::string::npos) {
+        word.push_back(value[++i]);
+      } else {
+        word.push_back(c);
+      }
+    } else if (c == ' ' || c == '\t') {
+      if (in_word) out.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else {
+      in_word = true;
+      if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '\\' && i + 1 < value.size()) {
+        word.push_back(value[++i]);
+      } else {
+        word.push_back(c);
+      }
+    }
+  }
+  if (quote) throw Error(flag + ": unterminated quote in: " + value);
+  if (in_word) out.push_back(std::move(word));
+  return out;
+}
+
+void print_measurements(const EifWriteResult& result) {
+  print_json({{"Measurements", measurements_json(result.measurements)}});
+}
+
+int run_low_level(const BuildOptions& o) {
+  if (!o.kernel || o.ramdisks.empty()) {
+    throw Error("build needs --image, --rootfs-tar, or --kernel with --ramdisk");
+  }
   // kernel, cmdline and metadata take 3 of an EIF's 32 sections.
   if (o.ramdisks.size() > kMaxSections - 3) {
     throw Error("--ramdisk: " + std::to_string(o.ramdisks.size()) + " ramdisks given, at most " +
                 std::to_string(kMaxSections - 3) + " fit in an EIF");
   }
-  Arch arch = o.arch == "aarch64" ? Arch::kAarch64 : Arch::kX86_64;
-  std::string cmdline;
-  if (!o.cmdline_file.empty()) {
-    cmdline = read_cmdline_file(o.cmdline_file);
-  } else if (!o.cmdline.empty()) {
-    cmdline = o.cmdline;
-  } else {
-    cmdline = default_cmdline(arch);
-  }
-
+  Arch arch = parse_arch(o.arch.value_or("x86_64"));
+  std::string cmdline = o.cmdline_file ? read_cmdline_file(*o.cmdline_file)
+                        : o.cmdline && !o.cmdline->empty() ? *o.cmdline
+                                                           : default_cmdline(arch);
   ImageMetadata meta;
-  meta.image_name = o.name.empty() ? stem(o.output) : o.name;
-  meta.image_version = o.version;
+  meta.image_name = o.name.value_or(stem(o.output));
+  meta.image_version = o.version.value_or("1.0");
   meta.build_time = resolve_build_time(o.build_time, std::getenv("SOURCE_DATE_EPOCH"));
-  std::string config = o.kernel_config;
-  if (config.empty() && exists(o.kernel + ".config")) config = o.kernel + ".config";
-  KernelInfo kernel = config.empty() ? KernelInfo{} : read_kernel_config(config);
+  std::optional<std::string> config = o.kernel_config;
+  struct stat st;
+  if (!config && ::stat((*o.kernel + ".config").c_str(), &st) == 0) config = *o.kernel + ".config";
+  KernelInfo kernel = config ? read_kernel_config(*config) : KernelInfo{};
   meta.operating_system = kernel.operating_system;
   meta.kernel_version = kernel.kernel_version;
-  if (!o.metadata.empty()) meta.custom_metadata = read_custom_metadata(o.metadata);
+  if (o.metadata) meta.custom_metadata = read_custom_metadata(*o.metadata);
 
   // Open every input before the output exists, so a typo fails before any work.
   for (const std::string& path : o.ramdisks) File::open_read(path);
-  File::open_read(o.kernel);
+  File::open_read(*o.kernel);
 
   EifPlan plan;
   plan.arch = arch;
-  plan.sections.push_back({SectionType::kKernel, file_section(o.kernel)});
+  plan.sections.push_back({SectionType::kKernel, file_section(*o.kernel)});
   plan.sections.push_back(
       {SectionType::kCmdline, bytes_section(std::vector<uint8_t>(cmdline.begin(), cmdline.end()))});
   plan.sections.push_back({SectionType::kMetadata, bytes_section(encode_metadata(meta))});
   for (const std::string& path : o.ramdisks) {
     plan.sections.push_back({SectionType::kRamdisk, file_section(path)});
   }
-  EifWriteResult result = write_eif_file(plan, o.output);
-  print_json({{"Measurements", measurements_json(result.measurements)}});
+  print_measurements(write_eif_file(plan, o.output));
+  return 0;
+}
+
+int run_image(const BuildOptions& o) {
+  if (!o.ramdisks.empty()) throw Error("--ramdisk: not used with --image or --rootfs-tar");
+  BootFileFlags flags;
+  flags.blobs_dir = o.blobs;
+  flags.kernel = o.kernel;
+  flags.kernel_config = o.kernel_config;
+  flags.cmdline_file = o.cmdline_file;
+  flags.cmdline = o.cmdline;
+  flags.init = o.init;
+  flags.nsm = o.nsm;
+
+  ImageBuildOptions options;
+  options.boot = resolve_boot_files(flags);
+  options.name = o.name;
+  options.version = o.version;
+  options.build_time = resolve_build_time(o.build_time, std::getenv("SOURCE_DATE_EPOCH"));
+  if (o.metadata) options.custom_metadata = read_custom_metadata(*o.metadata);
+  CommandOverrides command;
+  if (o.cmd) command.cmd = parse_command("--cmd", *o.cmd);
+  if (o.entrypoint) command.entrypoint = parse_command("--entrypoint", *o.entrypoint);
+  command.env = o.env;
+
+  // The platform to pick: --platform, else --arch, else the kernel's, else the host's.
+  Arch default_arch = o.arch ? parse_arch(*o.arch) : options.boot.kernel_arch.value_or(host_arch());
+  std::optional<Platform> wanted;
+  if (o.platform) {
+    wanted = Platform::parse(*o.platform);
+  } else if (o.arch) {
+    wanted = platform_for_arch(default_arch);
+  }
+  std::unique_ptr<ImageSource> image;
+  if (o.image) {
+    image = open_image(*o.image, wanted, platform_for_arch(default_arch));
+    options.overrides = command;
+  } else {
+    // A flat rootfs has no config: the flags are its config, and DockerInfo shows them.
+    Platform platform = wanted.value_or(platform_for_arch(default_arch));
+    ContainerConfig flags_config = apply_overrides({}, command);
+    nlohmann::json runtime = nlohmann::json::object();
+    if (!flags_config.entrypoint.empty()) runtime["Entrypoint"] = flags_config.entrypoint;
+    if (!flags_config.cmd.empty()) runtime["Cmd"] = flags_config.cmd;
+    if (!flags_config.env.empty()) runtime["Env"] = flags_config.env;
+    nlohmann::json config = {{"architecture", platform.architecture}, {"os", platform.os},
+                             {"config", runtime}};
+    image = open_rootfs_tar(*o.rootfs_tar, config, platform);
+    if (!options.name) options.name = stem(o.output);
+  }
+
+  LayerProgress progress;
+  if (::isatty(STDERR_FILENO)) {
+    progress = [](size_t done, size_t total) {
+      std::cerr << "\reifkit: read layer " << done << "/" << total << std::flush;
+      if (done == total) std::cerr << "\n";
+    };
+  }
+  ImageBuildResult result = build_eif_from_image(*image, options, o.output, progress);
+  if (result.entries_with_xattrs > 0) {
+    std::cerr << "eifkit: note: " << result.entries_with_xattrs
+              << " files had extended attributes (such as file capabilities), which a cpio "
+                 "ramdisk cannot carry; they were dropped"
+              << std::endl;
+  }
+  print_measurements(result.eif);
   return 0;
 }
 
@@ -86,35 +218,81 @@ int run_build(const BuildOptions& o) {
 Subcommand add_build_command(CLI::App& parent) {
   auto o = std::make_shared<BuildOptions>();
   CLI::App* app = parent.add_subcommand(
-      "build", "Build an EIF from a kernel, a cmdline and ramdisks; print its measurements");
+      "build", "Build an EIF from a container image, or from a kernel and ramdisks; print its "
+               "measurements");
+  auto* image = app->add_option("--image", o->image,
+                                "docker save archive, OCI layout directory (DIR or DIR:TAG) or "
+                                "OCI archive")
+                    ->group("Input");
+  app->add_option("--rootfs-tar", o->rootfs_tar,
+                  "Flat root filesystem tar (docker export); configure with --cmd, --env")
+      ->check(CLI::ExistingFile)
+      ->excludes(image)
+      ->group("Input");
+  app->add_option("--platform", o->platform,
+                  "OS/ARCH[/VARIANT] to pick from a multi-platform image (default: the "
+                  "kernel's architecture, else the host's)")
+      ->group("Input");
+  app->add_option("--ramdisk", o->ramdisks,
+                  "Low-level form: ramdisk file, repeatable, bootstrap first, then application")
+      ->check(CLI::ExistingFile)
+      ->group("Input");
+
+  app->add_option("--blobs", o->blobs,
+                  "nitro-cli blob directory: bzImage or Image (+ .config), cmdline, init, nsm.ko "
+                  "(default: /usr/share/nitro_enclaves/blobs when present)")
+      ->group("Boot files");
   app->add_option("--kernel", o->kernel, "Kernel image (bzImage or Image)")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->group("Boot files");
   app->add_option("--kernel-config", o->kernel_config,
                   "Kernel .config, for OperatingSystem and KernelVersion in the metadata "
                   "(default: KERNEL.config when present)")
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->group("Boot files");
   auto* cmdline_file = app->add_option("--cmdline-file", o->cmdline_file,
                                        "File holding the kernel command line (trimmed)")
-                           ->check(CLI::ExistingFile);
+                           ->check(CLI::ExistingFile)
+                           ->group("Boot files");
   app->add_option("--cmdline", o->cmdline,
-                  "Kernel command line (default: nitro-cli's for the architecture)")
-      ->excludes(cmdline_file);
-  app->add_option("--ramdisk", o->ramdisks,
-                  "Ramdisk, repeatable, in order: bootstrap first, then application")
-      ->required()
-      ->check(CLI::ExistingFile);
-  app->add_option("--output", o->output, "EIF to write (atomically)")->required();
-  app->add_option("--arch", o->arch, "Target architecture")
+                  "Kernel command line (default: the blob directory's, else nitro-cli's for "
+                  "the architecture)")
+      ->excludes(cmdline_file)
+      ->group("Boot files");
+  app->add_option("--init", o->init, "The enclave's /init for the bootstrap ramdisk")
+      ->check(CLI::ExistingFile)
+      ->group("Boot files");
+  app->add_option("--nsm", o->nsm, "nsm.ko driver for the bootstrap ramdisk")
+      ->check(CLI::ExistingFile)
+      ->group("Boot files");
+  app->add_option("--arch", o->arch, "Target architecture (default: x86_64, or the kernel's)")
       ->check(CLI::IsMember({"x86_64", "aarch64"}))
-      ->capture_default_str();
-  app->add_option("--name", o->name, "ImageName in the metadata (default: output file's stem)");
-  app->add_option("--version", o->version, "ImageVersion in the metadata")->capture_default_str();
+      ->group("Boot files");
+
+  app->add_option("--cmd", o->cmd,
+                  "Command replacing the image's CMD: a JSON list, or words separated by spaces")
+      ->group("Command");
+  app->add_option("--entrypoint", o->entrypoint,
+                  "Replaces the image's ENTRYPOINT (and clears its CMD, as docker run does)")
+      ->group("Command");
+  app->add_option("--env", o->env, "KEY=VALUE added to or replacing the image's environment")
+      ->group("Command");
+
+  app->add_option("--output", o->output, "EIF to write (atomically)")->required()->group("Output");
+  app->add_option("--name", o->name,
+                  "ImageName in the metadata (default: the image's repository, else the "
+                  "output file's stem)")
+      ->group("Output");
+  app->add_option("--version", o->version,
+                  "ImageVersion in the metadata (default: the image ID, else 1.0)")
+      ->group("Output");
   app->add_option("--metadata", o->metadata, "JSON file stored as CustomMetadata")
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->group("Output");
   app->add_option("--build-time", o->build_time,
-                  "RFC 3339 BuildTime (default: SOURCE_DATE_EPOCH, else now)");
-  return {app, [o] { return run_build(*o); }};
+                  "RFC 3339 BuildTime (default: SOURCE_DATE_EPOCH, else now)")
+      ->group("Output");
+  return {app, [o] { return o->image || o->rootfs_tar ? run_image(*o) : run_low_level(*o); }};
 }
 
 }  // namespace eifkit::cli

@@ -58,13 +58,17 @@ class ImageSource {
 // org.opencontainers.image.ref.name in a layout holding several. An index with several
 // platforms is resolved by `wanted`, else `fallback`; no match is an Error that lists the
 // platforms present. Every blob named by a digest, and the layer count and diff_ids, are
-// checked against the config.
+// checked against the config. In a docker save archive ":TAG" matches a RepoTags entry
+// ("app:1.0", or just "1.0"). repo_tags: RepoTags as stored, else the index entry's
+// io.containerd.image.name shortened as docker shows it ("app:1.0"), else its ref.name as is.
 std::unique_ptr<ImageSource> open_image(const std::string& path,
                                         const std::optional<Platform>& wanted,
                                         const Platform& fallback);
 
 // A flat root filesystem tar (docker export), possibly gzip or zstd compressed, as a
-// one-layer image whose config is `config` (Cmd, Entrypoint, Env, ... given by flags).
+// one-layer image whose config is `config` (Cmd, Entrypoint, Env, ... given by flags), in the
+// shape of an image config ({"config": {"Cmd": ...}}). Nothing is digest-checked; the id is
+// "sha256:" + the SHA-256 of config.dump() (compact), so the same flags give the same id.
 std::unique_ptr<ImageSource> open_rootfs_tar(const std::string& path, nlohmann::json config,
                                              const Platform& platform);
 

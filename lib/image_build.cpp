@@ -1,0 +1,66 @@
+#include "lib/image_build.h"
+
+#include "lib/app_ramdisk.h"
+#include "lib/bootstrap_ramdisk.h"
+#include "lib/docker_info.h"
+#include "lib/error.h"
+#include "lib/kernel_config.h"
+#include "lib/metadata.h"
+
+namespace eifkit {
+
+Arch arch_for_platform(const Platform& platform) {
+  if (platform.architecture == "amd64") return Arch::kX86_64;
+  if (platform.architecture == "arm64") return Arch::kAarch64;
+  throw Error("image platform " + platform.str() +
+              " cannot run in an enclave (linux/amd64 or linux/arm64)");
+}
+
+Platform platform_for_arch(Arch arch) {
+  Platform p;
+  p.architecture = arch == Arch::kAarch64 ? "arm64" : "amd64";
+  return p;
+}
+
+ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOptions& options,
+                                      const std::string& output, const LayerProgress& progress) {
+  const ImageInfo& info = image.info();
+  Arch arch = arch_for_platform(info.platform);
+  if (options.boot.kernel_arch && *options.boot.kernel_arch != arch) {
+    throw Error(info.source + ": image is " + info.platform.str() + " but the kernel " +
+                options.boot.kernel + " is " + arch_name(*options.boot.kernel_arch));
+  }
+  ContainerConfig config =
+      apply_overrides(container_config_from_image(info.config), options.overrides);
+
+  FlattenedImage fs = flatten_image(image, progress);
+  ImageBuildResult result;
+  result.entries_with_xattrs = fs.entries_with_xattrs;
+  result.command = resolve_enclave_command(config, *fs.root);
+
+  ImageMetadata meta;
+  meta.image_name = options.name.value_or(default_image_name(info));
+  meta.image_version = options.version.value_or(default_image_version(info));
+  meta.build_time = options.build_time;
+  KernelInfo kernel = options.boot.kernel_config ? read_kernel_config(*options.boot.kernel_config)
+                                                 : KernelInfo{};
+  meta.operating_system = kernel.operating_system;
+  meta.kernel_version = kernel.kernel_version;
+  meta.docker_info = docker_info(info);
+  meta.custom_metadata = options.custom_metadata;
+
+  const std::string& cmdline = options.boot.cmdline;
+  EifPlan plan;
+  plan.arch = arch;
+  plan.sections.push_back({SectionType::kKernel, file_section(options.boot.kernel)});
+  plan.sections.push_back(
+      {SectionType::kCmdline, bytes_section(std::vector<uint8_t>(cmdline.begin(), cmdline.end()))});
+  plan.sections.push_back({SectionType::kMetadata, bytes_section(encode_metadata(meta))});
+  plan.sections.push_back(
+      {SectionType::kRamdisk, bootstrap_ramdisk_section(options.boot.init, options.boot.nsm)});
+  plan.sections.push_back({SectionType::kRamdisk, app_ramdisk_section(fs, result.command)});
+  result.eif = write_eif_file(plan, output);
+  return result;
+}
+
+}  // namespace eifkit

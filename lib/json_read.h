@@ -1,0 +1,27 @@
+// Reading the small JSON documents of an image (manifests, indexes, configs) with errors that
+// name the document and the field, instead of nlohmann's exception text.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace eifkit {
+
+// `where` is "SOURCE: NAME", the prefix of every message about this document.
+nlohmann::json parse_json(std::span<const uint8_t> bytes, const std::string& where);
+
+// A field that must be there with the given type; an Error naming it otherwise.
+const nlohmann::json& object_field(const nlohmann::json& obj, const char* key,
+                                   const std::string& where);
+const nlohmann::json& array_field(const nlohmann::json& obj, const char* key,
+                                  const std::string& where);
+std::string string_field(const nlohmann::json& obj, const char* key, const std::string& where);
+// An optional field: nullopt when absent or null, an Error when of another type.
+std::optional<std::string> optional_string(const nlohmann::json& obj, const char* key,
+                                           const std::string& where);
+
+}  // namespace eifkit

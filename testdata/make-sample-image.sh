@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Writes testdata/sample-image.tar: a small `docker save`-style archive (classic layout, two
+# gzip layers, a whiteout in the second) made with tar, gzip and sha256sum only, byte for byte
+# the same on every run. The demo and some tests build enclave images from it.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tarflags=(--sort=name --mtime=@1700000000 --owner=0 --group=0 --numeric-owner --format=posix
+          --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime)
+
+mkdir -p "$work/l1/usr/bin" "$work/l1/etc" "$work/l2/etc" "$work/l2/usr/share/hello"
+cat > "$work/l1/usr/bin/hello" <<'SH'
+#!/bin/sh
+echo "Hello from an eifkit enclave: $GREETING"
+SH
+chmod 0755 "$work/l1/usr/bin/hello"
+echo "build-only secret" > "$work/l1/etc/build.key"
+echo "sample" > "$work/l1/etc/hostname"
+touch "$work/l2/etc/.wh.build.key"
+echo "Hello, world" > "$work/l2/usr/share/hello/message"
+ln -s /usr/share/hello/message "$work/l2/etc/motd"
+
+layers=()
+diff_ids=()
+for l in l1 l2; do
+  tar "${tarflags[@]}" -C "$work/$l" -cf "$work/$l.tar" .
+  diff_ids+=("sha256:$(sha256sum < "$work/$l.tar" | cut -d' ' -f1)")
+  gzip -n -9 < "$work/$l.tar" > "$work/$l.tar.gz"
+  hex=$(sha256sum < "$work/$l.tar.gz" | cut -d' ' -f1)
+  mkdir -p "$work/out/$hex"
+  mv "$work/$l.tar.gz" "$work/out/$hex/layer.tar"
+  layers+=("$hex/layer.tar")
+done
+
+config=$(printf '{"architecture":"amd64","os":"linux","created":"2023-11-14T22:13:20Z","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","GREETING=made without a Docker daemon"],"Entrypoint":["hello"],"WorkingDir":"/"},"rootfs":{"type":"layers","diff_ids":["%s","%s"]}}' "${diff_ids[0]}" "${diff_ids[1]}")
+printf '%s' "$config" > "$work/config.json"
+config_hex=$(sha256sum < "$work/config.json" | cut -d' ' -f1)
+mv "$work/config.json" "$work/out/$config_hex.json"
+printf '[{"Config":"%s.json","RepoTags":["eifkit/sample:1.0"],"Layers":["%s","%s"]}]' \
+  "$config_hex" "${layers[0]}" "${layers[1]}" > "$work/out/manifest.json"
+printf '{"eifkit/sample":{"1.0":"%s"}}' "$config_hex" > "$work/out/repositories"
+tar "${tarflags[@]}" -C "$work/out" -cf "$here/sample-image.tar" .
+echo "wrote $here/sample-image.tar (image sha256:$config_hex)" >&2
