@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "formats/tar_path.h"
 #include "lib/error.h"
 
 namespace eifkit {
@@ -25,27 +26,9 @@ std::vector<uint8_t> read_small(ImageFiles& files, const std::string& name, uint
 }
 
 std::optional<std::string> normalize_relative(std::string_view path) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t slash = std::min(path.find('/', start), path.size());
-    std::string_view part = path.substr(start, slash - start);
-    start = slash + 1;
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (parts.empty()) return std::nullopt;
-      parts.pop_back();
-      continue;
-    }
-    parts.push_back(part);
-  }
-  if (parts.empty()) return std::nullopt;
-  std::string out;
-  for (auto part : parts) {
-    if (!out.empty()) out += '/';
-    out += part;
-  }
-  return out;
+  auto parts = clean_tar_path(path);
+  if (!parts || parts->empty()) return std::nullopt;
+  return join_path(*parts);
 }
 
 std::optional<std::string> reference_name(std::string_view path) {
