@@ -3,6 +3,7 @@
 #include <array>
 
 #include "formats/eif_section.h"
+#include "formats/signature_section.h"
 #include "lib/certificate.h"
 #include "lib/crc32.h"
 #include "lib/error.h"
@@ -59,26 +60,14 @@ static void check_kept_size(const std::string& path, const EifSectionInfo& s, ui
   }
 }
 
-// PCR8 of a signed image: the signature section is a CBOR array of {"signing_certificate":
-// [PEM bytes as integers], "signature": [...]}; the first entry's certificate is measured.
-static Pcr pcr8_of_signature_section(const std::string& path, const std::vector<uint8_t>& section) {
-  nlohmann::json doc = nlohmann::json::from_cbor(section, /*strict=*/true,
-                                                 /*allow_exceptions=*/false);
-  const nlohmann::json* cert = nullptr;
-  if (doc.is_array() && !doc.empty() && doc[0].is_object()) {
-    auto it = doc[0].find("signing_certificate");
-    if (it != doc[0].end() && it->is_array()) cert = &*it;
-  }
-  if (!cert) fail(path, "signature section holds no signing certificate");
-  std::vector<uint8_t> pem;
-  pem.reserve(cert->size());
-  for (const nlohmann::json& byte : *cert) {
-    if (!byte.is_number_unsigned() || byte.get<uint64_t>() > 0xff) {
-      fail(path, "signature section's signing certificate is not a byte sequence");
-    }
-    pem.push_back(static_cast<uint8_t>(byte.get<uint64_t>()));
-  }
-  return pcr_from_digest(sha384(certificate_der_from_pem(pem, path + ": signature section")));
+// PCR8 of a signed image: the first signature's certificate, as nitro-cli measures it.
+static Pcr pcr8_of_signature_section(const std::string& path,
+                                     const std::vector<uint8_t>& section) {
+  std::string problem;
+  auto entries = decode_signature_section(section, problem);
+  if (!entries) fail(path, problem);
+  return pcr_from_digest(sha384(
+      certificate_der_from_pem(entries->front().certificate_pem, path + ": signature section")));
 }
 
 EifScan scan_eif(EifImage& image) {

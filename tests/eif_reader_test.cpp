@@ -257,7 +257,7 @@ TEST_F(CorruptVector, SignatureNotCbor) {
     ASSERT_EQ(b[74508 + 12], 0x81);
     b[74508 + 12] = 0xff;
   });
-  EXPECT_EQ(read_error(path), path + ": signature section holds no signing certificate");
+  EXPECT_EQ(read_error(path), path + ": signature section is not a CBOR array of signatures");
 }
 
 TEST_F(CorruptVector, MissingFile) {
