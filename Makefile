@@ -33,7 +33,10 @@ demo: build
 	./testdata/demo.sh $(BUILD_DIR)/eifkit
 
 bench: build
+	@for p in time bc; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$p; done
 	./bench/eif_build_bench.sh $(BUILD_DIR)/eifkit
+	./bench/image_build_bench.sh $(BUILD_DIR)/eifkit
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
