@@ -11,6 +11,7 @@
 #include "cli/subcommand.h"
 #include "lib/boot_files.h"
 #include "lib/build_time.h"
+#include "lib/eif_signing.h"
 #include "lib/eif_writer.h"
 #include "lib/error.h"
 #include "lib/file.h"
@@ -35,6 +36,8 @@ struct BuildOptions {
   // Output and metadata.
   std::string output;
   std::optional<std::string> name, version, metadata, build_time;
+  // Signing.
+  std::optional<std::string> signing_certificate, private_key;
 };
 
 std::string stem(const std::string& path) {
@@ -101,6 +104,14 @@ std::vector<std::string> parse_command(const std::string& flag, const std::strin
   return out;
 }
 
+std::optional<Signer> load_signer(const BuildOptions& o) {
+  if (!o.signing_certificate && !o.private_key) return std::nullopt;
+  if (!o.signing_certificate || !o.private_key) {
+    throw Error("a signed build needs both --signing-certificate and --private-key");
+  }
+  return Signer::load(*o.signing_certificate, *o.private_key);
+}
+
 void print_measurements(const EifWriteResult& result) {
   print_json({{"Measurements", measurements_json(result.measurements)}});
 }
@@ -133,6 +144,7 @@ int run_low_level(const BuildOptions& o) {
   // Open every input before the output exists, so a typo fails before any work.
   for (const std::string& path : o.ramdisks) File::open_read(path);
   File::open_read(*o.kernel);
+  std::optional<Signer> signer = load_signer(o);
 
   EifPlan plan;
   plan.arch = arch;
@@ -143,7 +155,10 @@ int run_low_level(const BuildOptions& o) {
   for (const std::string& path : o.ramdisks) {
     plan.sections.push_back({SectionType::kRamdisk, file_section(path)});
   }
-  print_measurements(write_eif_file(plan, o.output));
+  if (signer) plan.sign = [&](const Measurements& m) { return signer->section_for(m); };
+  EifWriteResult result = write_eif_file(plan, o.output);
+  if (signer) result.measurements.pcr8 = pcr8_of_certificate(signer->certificate);
+  print_measurements(result);
   return 0;
 }
 
@@ -160,6 +175,8 @@ int run_image(const BuildOptions& o) {
 
   ImageBuildOptions options;
   options.boot = resolve_boot_files(flags);
+  std::optional<Signer> signer = load_signer(o);
+  if (signer) options.signer = &*signer;
   options.name = o.name;
   options.version = o.version;
   options.build_time = resolve_build_time(o.build_time, std::getenv("SOURCE_DATE_EPOCH"));
@@ -205,8 +222,9 @@ int run_image(const BuildOptions& o) {
   ImageBuildResult result = build_eif_from_image(*image, options, o.output, progress);
   if (result.entries_with_xattrs > 0) {
     std::cerr << "eifkit: note: " << result.entries_with_xattrs
-              << " files had extended attributes (such as file capabilities), which a cpio "
-                 "ramdisk cannot carry; they were dropped"
+              << (result.entries_with_xattrs == 1 ? " file" : " files")
+              << " had extended attributes (such as file capabilities), which a cpio ramdisk "
+                 "cannot carry; they were dropped"
               << std::endl;
   }
   print_measurements(result.eif);
@@ -277,6 +295,14 @@ Subcommand add_build_command(CLI::App& parent) {
       ->group("Command");
   app->add_option("--env", o->env, "KEY=VALUE added to or replacing the image's environment")
       ->group("Command");
+
+  app->add_option("--signing-certificate", o->signing_certificate,
+                  "Sign the image with this certificate (PEM, EC P-256/P-384/P-521); adds PCR8")
+      ->check(CLI::ExistingFile)
+      ->group("Signing");
+  app->add_option("--private-key", o->private_key, "The signing certificate's private key (PEM)")
+      ->check(CLI::ExistingFile)
+      ->group("Signing");
 
   app->add_option("--output", o->output, "EIF to write (atomically)")->required()->group("Output");
   app->add_option("--name", o->name,

@@ -17,6 +17,9 @@ struct Subcommand {
 Subcommand add_build_command(CLI::App& parent);
 Subcommand add_describe_command(CLI::App& parent);
 Subcommand add_pcr_command(CLI::App& parent);
+Subcommand add_keygen_command(CLI::App& parent);
+Subcommand add_sign_command(CLI::App& parent);
+Subcommand add_verify_command(CLI::App& parent);
 
 // JSON on stdout, pretty-printed with two spaces and sorted keys, as nitro-cli prints it.
 void print_json(const nlohmann::json& j);

@@ -47,6 +47,24 @@ bool is_rfc3339(const std::string& s) {
          number(s, pos + 4, 2) <= 59;
 }
 
+std::optional<std::time_t> parse_rfc3339(const std::string& s) {
+  if (!is_rfc3339(s)) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = number(s, 0, 4) - 1900;
+  tm.tm_mon = number(s, 5, 2) - 1;
+  tm.tm_mday = number(s, 8, 2);
+  tm.tm_hour = number(s, 11, 2);
+  tm.tm_min = number(s, 14, 2);
+  tm.tm_sec = number(s, 17, 2);
+  std::time_t t = timegm(&tm);
+  char zone = s[s.size() - 6];
+  if (zone == '+' || zone == '-') {
+    int offset = number(s, s.size() - 5, 2) * 3600 + number(s, s.size() - 2, 2) * 60;
+    t += zone == '+' ? -offset : offset;
+  }
+  return t;
+}
+
 std::string format_rfc3339_utc(std::time_t t) {
   std::tm tm{};
   gmtime_r(&t, &tm);

@@ -10,6 +10,9 @@ namespace eifkit {
 // True for an RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM).
 bool is_rfc3339(const std::string& text);
 
+// Seconds since the epoch for an RFC 3339 time (fractions dropped); nullopt when malformed.
+std::optional<std::time_t> parse_rfc3339(const std::string& text);
+
 // "YYYY-MM-DDTHH:MM:SS+00:00", the form nitro-cli's builder writes.
 std::string format_rfc3339_utc(std::time_t t);
 

@@ -1,6 +1,7 @@
 #include "lib/eif_description.h"
 
 #include "formats/eif_section.h"
+#include "lib/signature_check.h"
 
 namespace eifkit {
 
@@ -27,6 +28,12 @@ nlohmann::json describe_eif(const EifImage& image, const EifScan& scan) {
   out["Arch"] = arch_name(header_arch(image.header));
   out["Measurements"] = measurements_json(scan.measurements);
   out["IsSigned"] = scan.signature.has_value();
+  if (scan.signature) {
+    SignatureFacts facts =
+        check_signature_section(*scan.signature, scan.measurements.pcr0, image.file.path());
+    out["SigningCertificate"] = facts.certificate.describe();
+    out["SignatureCheck"] = facts.signature_valid && facts.payload_matches;
+  }
   out["CheckCRC"] = scan.crc_ok;
   if (scan.metadata && scan.metadata->is_object()) {
     const nlohmann::json& m = *scan.metadata;

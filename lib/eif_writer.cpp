@@ -82,40 +82,50 @@ SectionProducer bytes_section(std::vector<uint8_t> bytes) {
 }
 
 EifWriteResult write_eif(const EifPlan& plan, File& out) {
-  if (plan.sections.empty() || plan.sections.size() > kMaxSections) {
+  const size_t count = plan.sections.size() + (plan.sign ? 1 : 0);
+  if (plan.sections.empty() || count > kMaxSections) {
     throw std::logic_error("an EIF holds 1 to 32 sections");
   }
   EifHeader header;
+  header.version = plan.version;
+  header.default_mem = plan.default_mem;
+  header.default_cpus = plan.default_cpus;
   header.flags = plan.arch == Arch::kAarch64 ? kEifFlagAarch64 : 0;
-  header.num_sections = static_cast<uint16_t>(plan.sections.size());
+  header.num_sections = static_cast<uint16_t>(count);
 
   PcrAccumulator pcrs;
   uint64_t offset = kEifHeaderSize;
   uint32_t body_crc = 0;  // of everything after the header, in file order
   uint64_t body_len = 0;
-  for (size_t i = 0; i < plan.sections.size(); ++i) {
-    const SectionPlan& section = plan.sections[i];
-    pcrs.begin_section(static_cast<uint16_t>(section.type));
+  size_t index = 0;
+  auto write_section = [&](SectionType type, const SectionProducer& produce) {
+    pcrs.begin_section(static_cast<uint16_t>(type));
     SectionSink sink(out, offset + kSectionHeaderSize, pcrs);
-    section.produce(sink);
+    produce(sink);
     sink.flush();
     // The header follows the data: a producer learns its size only by writing.
-    auto section_header =
-        encode_section_header({static_cast<uint16_t>(section.type), 0, sink.size()});
+    auto section_header = encode_section_header({static_cast<uint16_t>(type), 0, sink.size()});
     out.pwrite_all(section_header, offset);
     uint32_t section_crc = crc32_combine(crc32_update(0, section_header), sink.crc(), sink.size());
     body_crc = crc32_combine(body_crc, section_crc, kSectionHeaderSize + sink.size());
     body_len += kSectionHeaderSize + sink.size();
-    header.section_offsets[i] = offset;
-    header.section_sizes[i] = sink.size();
+    header.section_offsets[index] = offset;
+    header.section_sizes[index] = sink.size();
+    ++index;
     offset += kSectionHeaderSize + sink.size();
+  };
+  for (const SectionPlan& section : plan.sections) write_section(section.type, section.produce);
+  Measurements measurements = pcrs.finish();
+  if (plan.sign) {
+    // Not measured: the accumulator only routes a signature section's bytes to the CRC.
+    write_section(SectionType::kSignature, bytes_section(plan.sign(measurements)));
   }
   auto unsigned_header = encode_eif_header(header);
   uint32_t header_crc =
       crc32_update(0, std::span(unsigned_header).first(kEifCrcCoveredHeaderBytes));
   header.crc32 = crc32_combine(header_crc, body_crc, body_len);
   out.pwrite_all(encode_eif_header(header), 0);
-  return EifWriteResult{pcrs.finish(), header};
+  return EifWriteResult{measurements, header};
 }
 
 EifWriteResult write_eif_file(const EifPlan& plan, const std::string& output_path) {

@@ -27,6 +27,14 @@ struct SectionPlan {
 struct EifPlan {
   Arch arch = Arch::kX86_64;
   std::vector<SectionPlan> sections;
+  // For signed builds: called once every section above is written and measured; returns the
+  // signature section's data, which is appended last. The signature covers PCR0, so it can
+  // only be made after the ramdisks have streamed past.
+  std::function<std::vector<uint8_t>(const Measurements&)> sign;
+  // Header fields kept when an existing image is rewritten.
+  uint16_t version = kEifVersion;
+  uint64_t default_mem = 1024ull * 1024 * 1024;
+  uint64_t default_cpus = 2;
 };
 
 struct EifWriteResult {

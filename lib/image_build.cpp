@@ -59,7 +59,11 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
   plan.sections.push_back(
       {SectionType::kRamdisk, bootstrap_ramdisk_section(options.boot.init, options.boot.nsm)});
   plan.sections.push_back({SectionType::kRamdisk, app_ramdisk_section(fs, result.command)});
+  if (options.signer) {
+    plan.sign = [&](const Measurements& m) { return options.signer->section_for(m); };
+  }
   result.eif = write_eif_file(plan, output);
+  if (options.signer) result.eif.measurements.pcr8 = pcr8_of_certificate(options.signer->certificate);
   return result;
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lib/boot_files.h"
+#include "lib/eif_signing.h"
 #include "lib/eif_writer.h"
 #include "lib/enclave_command.h"
 #include "lib/flatten.h"
@@ -23,6 +24,7 @@ struct ImageBuildOptions {
   std::optional<std::string> name, version;  // default from the image's tag and ID
   std::string build_time;                    // RFC 3339, already resolved
   nlohmann::json custom_metadata;            // null when none
+  const Signer* signer = nullptr;            // signed build when set
 };
 
 struct ImageBuildResult {

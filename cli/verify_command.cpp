@@ -1,0 +1,50 @@
+// eifkit verify: check an EIF's CRC, signature, signed payload and certificate, and optional
+// expected values. Exit 0 when every check passes, 1 when one fails, 2 for unusable input.
+#include <ctime>
+#include <memory>
+
+#include "cli/subcommand.h"
+#include "lib/build_time.h"
+#include "lib/eif_verify.h"
+#include "lib/error.h"
+
+namespace eifkit::cli {
+
+namespace {
+struct VerifyCliOptions {
+  std::string eif;
+  std::optional<std::string> certificate, pcr0, pcr8, at;
+};
+}  // namespace
+
+Subcommand add_verify_command(CLI::App& parent) {
+  auto o = std::make_shared<VerifyCliOptions>();
+  CLI::App* app = parent.add_subcommand(
+      "verify", "Verify an EIF's CRC, signature, signed PCR0 and certificate validity");
+  app->add_option("eif", o->eif, "EIF to verify")->required();
+  app->add_option("--certificate", o->certificate, "Require this signing certificate (PEM)")
+      ->check(CLI::ExistingFile);
+  app->add_option("--pcr0", o->pcr0, "Require this PCR0 (hex)");
+  app->add_option("--pcr8", o->pcr8, "Require this PCR8 (hex)");
+  app->add_option("--at", o->at, "Check the certificate's validity at this RFC 3339 time "
+                                  "(default: now)");
+  return {app, [o] {
+            VerifyOptions options;
+            options.certificate = o->certificate;
+            options.pcr0 = o->pcr0;
+            options.pcr8 = o->pcr8;
+            options.at = std::time(nullptr);
+            if (o->at) {
+              auto t = parse_rfc3339(*o->at);
+              if (!t) throw Error("--at: '" + *o->at + "' is not an RFC 3339 time");
+              options.at = *t;
+            }
+            EifImage image = open_eif(o->eif);
+            EifScan scan = scan_eif(image);
+            VerifyReport report = verify_eif(image, scan, options);
+            print_json(report.json);
+            return report.passed ? 0 : 1;
+          }};
+}
+
+}  // namespace eifkit::cli

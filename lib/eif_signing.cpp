@@ -1,0 +1,104 @@
+#include "lib/eif_signing.h"
+
+#include "formats/signature_section.h"
+#include "lib/error.h"
+
+namespace eifkit {
+
+CoseAlgorithm cose_algorithm_for(Curve curve) {
+  switch (curve) {
+    case Curve::kP256: return CoseAlgorithm::kES256;
+    case Curve::kP384: return CoseAlgorithm::kES384;
+    case Curve::kP521: return CoseAlgorithm::kES512;
+  }
+  return CoseAlgorithm::kES384;
+}
+
+Pcr pcr8_of_certificate(const Certificate& cert) { return pcr_from_digest(sha384(cert.der())); }
+
+SigningPayload signing_payload(const Pcr& pcr0, Curve curve) {
+  SigningPayload p;
+  p.to_be_signed = cose_to_be_signed(cose_algorithm_for(curve), encode_pcr_payload(0, pcr0));
+  p.digest = digest_for_curve(curve, p.to_be_signed);
+  p.digest_algorithm = "sha" + std::to_string(p.digest.size() * 8);
+  return p;
+}
+
+static std::vector<uint8_t> section_with(const Pcr& pcr0, const Certificate& cert,
+                                         std::span<const uint8_t> raw_signature) {
+  auto cose = encode_cose_sign1(cose_algorithm_for(cert.curve()), encode_pcr_payload(0, pcr0),
+                                raw_signature);
+  return encode_signature_section({{cert.pem(), cose}});
+}
+
+std::vector<uint8_t> signature_section(const Pcr& pcr0, const Certificate& cert,
+                                       const PrivateKey& key) {
+  Curve curve = cert.curve();
+  if (!key.matches(cert)) {
+    throw Error(cert.origin() + ": the private key does not belong to this certificate");
+  }
+  return section_with(pcr0, cert, key.sign_digest(signing_payload(pcr0, curve).digest));
+}
+
+std::vector<uint8_t> signature_section_from_signature(const Pcr& pcr0, const Certificate& cert,
+                                                      std::span<const uint8_t> signature,
+                                                      const std::string& origin) {
+  Curve curve = cert.curve();
+  std::vector<uint8_t> raw = signature_to_raw(signature, curve, origin);
+  if (!cert.verify_digest(signing_payload(pcr0, curve).digest, raw)) {
+    fail(origin, "signature does not verify with " + cert.origin() +
+                     "'s key over this image's signing payload");
+  }
+  return section_with(pcr0, cert, raw);
+}
+
+Signer Signer::load(const std::string& certificate_path, const std::string& key_path) {
+  Signer s{Certificate::from_pem_file(certificate_path), PrivateKey::from_pem_file(key_path)};
+  s.certificate.curve();  // refuses RSA, Ed25519 and other curves
+  if (!s.key.matches(s.certificate)) {
+    fail(key_path, "this private key does not belong to the certificate " + certificate_path);
+  }
+  return s;
+}
+
+namespace {
+// Copies one section's data from the input image.
+SectionProducer copy_of(EifImage& image, const EifSectionInfo& s) {
+  return [&image, s](ByteSink& sink) {
+    std::vector<uint8_t> buf(1 << 20);
+    for (uint64_t done = 0; done < s.size;) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), s.size - done));
+      image.file.pread_exact(std::span(buf).first(n), s.data_offset() + done);
+      sink.write(std::span(buf).first(n));
+      done += n;
+    }
+  };
+}
+}  // namespace
+
+EifWriteResult rewrite_with_signature(EifImage& image, const std::vector<uint8_t>& section,
+                                      const std::string& output) {
+  EifPlan plan;
+  plan.arch = header_arch(image.header);
+  plan.version = image.header.version;
+  plan.default_mem = image.header.default_mem;
+  plan.default_cpus = image.header.default_cpus;
+  bool replaced = false;
+  for (const EifSectionInfo& s : image.sections) {
+    if (s.type == static_cast<uint16_t>(SectionType::kSignature)) {
+      plan.sections.push_back({SectionType::kSignature, bytes_section(section)});
+      replaced = true;
+    } else {
+      plan.sections.push_back({static_cast<SectionType>(s.type), copy_of(image, s)});
+    }
+  }
+  if (!replaced) {
+    if (plan.sections.size() >= kMaxSections) {
+      fail(image.file.path(), "has 32 sections: no room for a signature section");
+    }
+    plan.sections.push_back({SectionType::kSignature, bytes_section(section)});
+  }
+  return write_eif_file(plan, output);
+}
+
+}  // namespace eifkit
