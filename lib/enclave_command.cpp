@@ -65,6 +65,12 @@ static void refuse_newlines(const std::vector<std::string>& entries, const char*
                   " contains a newline, which the enclave's line-based /cmd and /env cannot "
                   "carry: '" + entries[i].substr(0, entries[i].find('\n')) + "…'");
     }
+    // execve takes C strings: the init would silently cut the entry at the NUL.
+    if (entries[i].find('\0') != std::string::npos) {
+      throw Error(std::string(what) + " " + std::to_string(i + 1) +
+                  " contains a NUL byte, which no program's arguments or environment can "
+                  "carry: '" + entries[i].substr(0, entries[i].find('\0')) + "…'");
+    }
   }
 }
 
@@ -79,6 +85,12 @@ EnclaveCommand resolve_enclave_command(const ContainerConfig& config, const FsNo
   out.env = config.env;
   refuse_newlines(out.argv, "command argument");
   refuse_newlines(out.env, "environment variable");
+  refuse_newlines({config.working_dir}, "WorkingDir");
+  if (!config.working_dir.empty()) {
+    auto clean = clean_tar_path(config.working_dir);
+    if (!clean) throw Error("WorkingDir " + config.working_dir + " leaves the image root");
+    out.workdir = "/" + join_path(*clean);
+  }
   if (out.argv.empty()) return out;
 
   std::string& program = out.argv[0];

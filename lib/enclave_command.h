@@ -35,10 +35,13 @@ ContainerConfig apply_overrides(ContainerConfig config, const CommandOverrides& 
 struct EnclaveCommand {
   std::vector<std::string> argv;  // empty: the init's default shell
   std::vector<std::string> env;
+  // Read by eifkit's init only (files beside cmd and env; other inits ignore them).
+  std::string workdir;  // absolute; empty: "/"
+  std::string user;     // numeric "UID:GID"; empty: root
 };
 
-// Refuses arguments and variables containing a newline (cmd and env are line-based) and a
-// program that cannot be found in the image.
+// Refuses arguments and variables containing a newline (cmd and env are line-based) or a NUL
+// (execve takes C strings), and a program that cannot be found in the image.
 EnclaveCommand resolve_enclave_command(const ContainerConfig& config, const FsNode& root);
 
 // One entry per line, each terminated by "\n": the contents of /cmd and /env.
