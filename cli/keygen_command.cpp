@@ -21,12 +21,6 @@ struct KeygenOptions {
   bool force = false;
 };
 
-void write_file(const std::string& path, const std::vector<uint8_t>& bytes, unsigned mode) {
-  AtomicOutput out(path, mode);
-  out.file().write_all(bytes);
-  out.commit();
-}
-
 int run_keygen(const KeygenOptions& o) {
   for (const std::string* path : {&o.key, &o.certificate}) {
     struct stat st;
@@ -40,9 +34,14 @@ int run_keygen(const KeygenOptions& o) {
   PrivateKey key = PrivateKey::generate(curve);
   auto cert_pem = key.self_signed_certificate(o.subject, o.days, std::time(nullptr));
   Certificate cert = Certificate::from_pem(cert_pem, o.certificate);
-  // The key first: a certificate without its key is useless, a key alone can be re-certified.
-  write_file(o.key, key.to_pem(), 0600);
-  write_file(o.certificate, cert_pem, 0644);
+  // Both written in full before either appears, so a failure leaves neither behind; then the
+  // key first: a certificate without its key is useless.
+  AtomicOutput key_out(o.key, 0600);
+  AtomicOutput cert_out(o.certificate, 0644);
+  key_out.file().write_all(key.to_pem());
+  cert_out.file().write_all(cert_pem);
+  key_out.commit();
+  cert_out.commit();
   nlohmann::json described = cert.describe();
   print_json({{"PrivateKey", o.key},
               {"Certificate", o.certificate},

@@ -42,6 +42,7 @@ int run_sign(const SignOptions& o) {
   const Pcr& pcr0 = scan.measurements.pcr0;
 
   if (!o.export_payload.empty()) {
+    require_signature_section_fits(cert, pcr0);  // step 2 would refuse it
     SigningPayload payload = signing_payload(pcr0, curve);
     std::string digest_file = o.export_payload + "." + payload.digest_algorithm;
     write_file(o.export_payload, payload.to_be_signed);

@@ -28,7 +28,20 @@ static std::vector<uint8_t> section_with(const Pcr& pcr0, const Certificate& cer
                                          std::span<const uint8_t> raw_signature) {
   auto cose = encode_cose_sign1(cose_algorithm_for(cert.curve()), encode_pcr_payload(0, pcr0),
                                 raw_signature);
-  return encode_signature_section({{cert.pem(), cose}});
+  auto section = encode_signature_section({{cert.pem(), cose}});
+  // Readers (eifkit's, nitro-cli's) refuse a larger section: never write one.
+  if (section.size() > kMaxSignatureSize) {
+    fail(cert.origin(), "certificate too large: the signature section would be " +
+                            std::to_string(section.size()) + " bytes (at most " +
+                            std::to_string(kMaxSignatureSize) + ")");
+  }
+  return section;
+}
+
+void require_signature_section_fits(const Certificate& cert, const Pcr& pcr0) {
+  Curve curve = cert.curve();
+  // The widest signature: every byte >= 24 takes two bytes in the section's integer arrays.
+  section_with(pcr0, cert, std::vector<uint8_t>(2 * curve_coordinate_size(curve), 0xff));
 }
 
 std::vector<uint8_t> signature_section(const Pcr& pcr0, const Certificate& cert,
@@ -58,6 +71,10 @@ Signer Signer::load(const std::string& certificate_path, const std::string& key_
   if (!s.key.matches(s.certificate)) {
     fail(key_path, "this private key does not belong to the certificate " + certificate_path);
   }
+  // Before a build streams its inputs: PCR0 is not known yet, so assume the widest.
+  Pcr widest;
+  widest.fill(0xff);
+  require_signature_section_fits(s.certificate, widest);
   return s;
 }
 

@@ -34,6 +34,11 @@ std::vector<uint8_t> signature_section_from_signature(const Pcr& pcr0, const Cer
                                                       std::span<const uint8_t> signature,
                                                       const std::string& origin);
 
+// Error naming the certificate when its signature section over `pcr0`, with the widest
+// signature encoding, would exceed kMaxSignatureSize (32 KiB), which nitro-cli's reader and
+// eifkit's refuse.
+void require_signature_section_fits(const Certificate& cert, const Pcr& pcr0);
+
 // A certificate with its private key, checked to belong together, for signed builds and
 // `sign`. Loaded before any output is written, so a bad key fails early.
 struct Signer {
