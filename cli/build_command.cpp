@@ -11,6 +11,7 @@
 #include "cli/subcommand.h"
 #include "lib/boot_files.h"
 #include "lib/build_time.h"
+#include "lib/bundled_init.h"
 #include "lib/eif_signing.h"
 #include "lib/eif_writer.h"
 #include "lib/error.h"
@@ -172,6 +173,7 @@ int run_image(const BuildOptions& o) {
   flags.cmdline = o.cmdline;
   flags.init = o.init;
   flags.nsm = o.nsm;
+  flags.bundled_init = bundled_init_path();
 
   ImageBuildOptions options;
   options.boot = resolve_boot_files(flags);
@@ -277,7 +279,9 @@ Subcommand add_build_command(CLI::App& parent) {
                   "the architecture)")
       ->excludes(cmdline_file)
       ->group("Boot files");
-  app->add_option("--init", o->init, "The enclave's /init for the bootstrap ramdisk")
+  app->add_option("--init", o->init,
+                  "The enclave's /init for the bootstrap ramdisk (default: the blob "
+                  "directory's, else eifkit's own)")
       ->check(CLI::ExistingFile)
       ->group("Boot files");
   app->add_option("--nsm", o->nsm, "nsm.ko driver for the bootstrap ramdisk")

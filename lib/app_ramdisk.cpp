@@ -138,6 +138,12 @@ void write_app_ramdisk(ByteSink& out, FlattenedImage& image, const EnclaveComman
                     std::span(reinterpret_cast<const uint8_t*>(cmd.data()), cmd.size()));
   w.cpio().add_file("env", file_meta,
                     std::span(reinterpret_cast<const uint8_t*>(env.data()), env.size()));
+  for (auto [name, value] : {std::pair{"user", &command.user}, {"workdir", &command.workdir}}) {
+    if (value->empty()) continue;
+    std::string line = *value + "\n";
+    w.cpio().add_file(name, file_meta,
+                      std::span(reinterpret_cast<const uint8_t*>(line.data()), line.size()));
+  }
   w.cpio().finish();
 }
 

@@ -3,7 +3,8 @@
 // and the command: the canonical order is
 //   rootfs, then its tree depth-first with each directory before its contents and siblings
 //   sorted by name bytewise (rootfs/dev, proc, run, sys, tmp, var are added, 0755, when the
-//   image lacks them), then cmd, then env (0644), then the trailer;
+//   image lacks them), then cmd, then env, then user and workdir when the image sets USER or
+//   WORKDIR (all 0644; eifkit's init reads the last two, others ignore them), then the trailer;
 // inode numbers count up from 721 in that order, a hard-link group taking the number of its
 // first name, with its data on its last name. Every synthesised entry has mtime 0.
 #pragma once

@@ -73,6 +73,8 @@ BootFiles resolve_boot_files(const BootFileFlags& flags, const std::string& defa
     out.init = *flags.init;
   } else if (auto i = in_blobs("init")) {
     out.init = *i;
+  } else if (flags.bundled_init) {
+    out.init = *flags.bundled_init;
   } else {
     missing.push_back("init (--init)");
   }

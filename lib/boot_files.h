@@ -16,6 +16,8 @@ struct BootFileFlags {
   std::optional<std::string> blobs_dir;
   std::optional<std::string> kernel, kernel_config, cmdline_file, init, nsm;
   std::optional<std::string> cmdline;  // literal text, overrides cmdline_file
+  // eifkit's own init, used when neither --init nor the blob directory gives one.
+  std::optional<std::string> bundled_init;
 };
 
 struct BootFiles {

@@ -4,6 +4,7 @@
 #include "lib/bootstrap_ramdisk.h"
 #include "lib/docker_info.h"
 #include "lib/error.h"
+#include "lib/image_user.h"
 #include "lib/kernel_config.h"
 #include "lib/metadata.h"
 
@@ -37,6 +38,7 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
   ImageBuildResult result;
   result.entries_with_xattrs = fs.entries_with_xattrs;
   result.command = resolve_enclave_command(config, *fs.root);
+  result.command.user = resolve_image_user(config.user, fs);
 
   ImageMetadata meta;
   meta.image_name = options.name.value_or(default_image_name(info));

@@ -234,7 +234,9 @@ TEST_F(FlattenTest, SameFilesystemSameBytesWhateverTheLayeringAndOrder) {
 }
 
 TEST_F(FlattenTest, CommandAndEnvironmentFiles) {
-  EnclaveCommand command{{"/bin/app", "--flag", "two words"}, {"A=1", "PATH=/bin"}};
+  EnclaveCommand command;
+  command.argv = {"/bin/app", "--flag", "two words"};
+  command.env = {"A=1", "PATH=/bin"};
   auto bytes = ramdisk({{TarSpec::file("bin/app", "x", 0755)}}, command);
   std::string text(bytes.begin(), bytes.end());
   EXPECT_THAT(text, HasSubstr("cmd")) ;

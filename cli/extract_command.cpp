@@ -1,0 +1,34 @@
+// eifkit extract: an EIF's sections as files, and the file lists of its ramdisks.
+#include <memory>
+
+#include "cli/subcommand.h"
+#include "lib/eif_extract.h"
+#include "lib/eif_reader.h"
+#include "lib/error.h"
+
+namespace eifkit::cli {
+
+Subcommand add_extract_command(CLI::App& parent) {
+  struct Options {
+    std::string eif, out;
+    bool list = false;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* app = parent.add_subcommand(
+      "extract", "Write each section of an EIF to a file, or list its ramdisks' files");
+  app->add_option("eif", o->eif, "EIF to take apart")->required();
+  app->add_option("--out", o->out,
+                  "Directory for kernel, cmdline, metadata.json, ramdisk-N.cpio, signature.cbor");
+  app->add_flag("--list", o->list, "Print the file list of every ramdisk");
+  return {app, [o] {
+            if (o->out.empty() && !o->list) throw Error("extract needs --out DIR or --list");
+            EifImage image = open_eif(o->eif);
+            nlohmann::json out = nlohmann::json::object();
+            if (!o->out.empty()) out["Files"] = extract_sections(image, o->out);
+            if (o->list) out["Ramdisks"] = list_ramdisks(image);
+            print_json(out);
+            return 0;
+          }};
+}
+
+}  // namespace eifkit::cli
