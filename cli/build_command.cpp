@@ -9,7 +9,9 @@
 #include <memory>
 
 #include "cli/subcommand.h"
+#include "lib/atomic_output.h"
 #include "lib/boot_files.h"
+#include "lib/build_record.h"
 #include "lib/build_time.h"
 #include "lib/bundled_init.h"
 #include "lib/eif_signing.h"
@@ -39,6 +41,9 @@ struct BuildOptions {
   std::optional<std::string> name, version, metadata, build_time;
   // Signing.
   std::optional<std::string> signing_certificate, private_key;
+  // What is reported.
+  std::string format = "nitro";
+  std::optional<std::string> measurements_out;
 };
 
 std::string stem(const std::string& path) {
@@ -113,8 +118,20 @@ std::optional<Signer> load_signer(const BuildOptions& o) {
   return Signer::load(*o.signing_certificate, *o.private_key);
 }
 
-void print_measurements(const EifWriteResult& result) {
-  print_json({{"Measurements", measurements_json(result.measurements)}});
+// Stdout as nitro-cli's build-enclave (or QingTian's make-img) prints it, and the full build
+// record for policies when asked.
+void report(const BuildOptions& o, const EifWriteResult& result) {
+  if (o.measurements_out) {
+    std::string record = build_record_from_eif(o.output).dump(2) + "\n";
+    AtomicOutput out(*o.measurements_out);
+    out.file().write_all({reinterpret_cast<const uint8_t*>(record.data()), record.size()});
+    out.commit();
+  }
+  if (o.format == "qingtian") {
+    print_json(qingtian_output(result.measurements));
+  } else {
+    print_json({{"Measurements", measurements_json(result.measurements)}});
+  }
 }
 
 int run_low_level(const BuildOptions& o) {
@@ -159,7 +176,7 @@ int run_low_level(const BuildOptions& o) {
   if (signer) plan.sign = [&](const Measurements& m) { return signer->section_for(m); };
   EifWriteResult result = write_eif_file(plan, o.output);
   if (signer) result.measurements.pcr8 = pcr8_of_certificate(signer->certificate);
-  print_measurements(result);
+  report(o, result);
   return 0;
 }
 
@@ -229,7 +246,7 @@ int run_image(const BuildOptions& o) {
                  "cannot carry; they were dropped"
               << std::endl;
   }
-  print_measurements(result.eif);
+  report(o, result.eif);
   return 0;
 }
 
@@ -321,6 +338,16 @@ Subcommand add_build_command(CLI::App& parent) {
       ->group("Output");
   app->add_option("--build-time", o->build_time,
                   "RFC 3339 BuildTime (default: SOURCE_DATE_EPOCH, else now)")
+      ->group("Output");
+  app->add_option("--format", o->format,
+                  "Stdout: nitro (build-enclave's {\"Measurements\": …}) or qingtian "
+                  "(make-img's {\"digest\", \"PCR0\", \"PCR8\"})")
+      ->check(CLI::IsMember({"nitro", "qingtian"}))
+      ->capture_default_str()
+      ->group("Output");
+  app->add_option("--measurements-out", o->measurements_out,
+                  "Also write the build record (all PCRs, EIF digests, image, signer) as JSON, "
+                  "for `eifkit policy` and `eifkit attest`")
       ->group("Output");
   return {app, [o] { return o->image || o->rootfs_tar ? run_image(*o) : run_low_level(*o); }};
 }

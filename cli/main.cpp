@@ -25,8 +25,8 @@ int main(int argc, char** argv) {
   app.footer("See eifkit(1) and eifkit-COMMAND(1).");
   std::vector<Subcommand> commands = {add_build_command(app), add_describe_command(app),
                                       add_pcr_command(app),   add_keygen_command(app),
-                                      add_sign_command(app),  add_verify_command(app),
-                                      add_extract_command(app), add_run_command(app)};
+                                      add_sign_command(app),  add_verify_command(app), add_extract_command(app), add_run_command(app),
+                                      add_policy_command(app), add_attest_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
