@@ -81,11 +81,15 @@ std::vector<std::string> parse_command(const std::string& flag, const std::strin
   for (size_t i = 0; i < value.size(); ++i) {
     char c = value[i];
     if (quote == '\'') {
-      if (c == '\'') quote = 0; else word.push_back(c);
+      if (c == '\'')
+        quote = 0;
+      else
+        word.push_back(c);
     } else if (quote == '"') {
       if (c == '"') {
         quote = 0;
-      } else if (c == '\\' && i + 1 < value.size() && std::string("\"\\$`").find(value[i + 1]) != std::string::npos) {
+      } else if (c == '\\' && i + 1 < value.size() &&
+                 std::string("\"\\$`").find(value[i + 1]) != std::string::npos) {
         word.push_back(value[++i]);
       } else {
         word.push_back(c);
@@ -144,7 +148,7 @@ int run_low_level(const BuildOptions& o) {
                 std::to_string(kMaxSections - 3) + " fit in an EIF");
   }
   Arch arch = parse_arch(o.arch.value_or("x86_64"));
-  std::string cmdline = o.cmdline_file ? read_cmdline_file(*o.cmdline_file)
+  std::string cmdline = o.cmdline_file                     ? read_cmdline_file(*o.cmdline_file)
                         : o.cmdline && !o.cmdline->empty() ? *o.cmdline
                                                            : default_cmdline(arch);
   ImageMetadata meta;
@@ -225,8 +229,8 @@ int run_image(const BuildOptions& o) {
     if (!flags_config.entrypoint.empty()) runtime["Entrypoint"] = flags_config.entrypoint;
     if (!flags_config.cmd.empty()) runtime["Cmd"] = flags_config.cmd;
     if (!flags_config.env.empty()) runtime["Env"] = flags_config.env;
-    nlohmann::json config = {{"architecture", platform.architecture}, {"os", platform.os},
-                             {"config", runtime}};
+    nlohmann::json config = {
+        {"architecture", platform.architecture}, {"os", platform.os}, {"config", runtime}};
     image = open_rootfs_tar(*o.rootfs_tar, config, platform);
     if (!options.name) options.name = stem(o.output);
   }
@@ -255,8 +259,9 @@ int run_image(const BuildOptions& o) {
 Subcommand add_build_command(CLI::App& parent) {
   auto o = std::make_shared<BuildOptions>();
   CLI::App* app = parent.add_subcommand(
-      "build", "Build an EIF from a container image, or from a kernel and ramdisks; print its "
-               "measurements");
+      "build",
+      "Build an EIF from a container image, or from a kernel and ramdisks; print its "
+      "measurements");
   auto* image = app->add_option("--image", o->image,
                                 "docker save archive, OCI layout directory (DIR or DIR:TAG) or "
                                 "OCI archive")

@@ -10,7 +10,9 @@
 
 namespace eifkit::cli {
 
-void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << std::endl; }
+void print_json(const nlohmann::json& j) {
+  std::cout << j.dump(2) << std::endl;
+}
 
 }  // namespace eifkit::cli
 
@@ -23,10 +25,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("eifkit ") + EIFKIT_VERSION);
   app.require_subcommand(1);
   app.footer("See eifkit(1) and eifkit-COMMAND(1).");
-  std::vector<Subcommand> commands = {add_build_command(app), add_describe_command(app),
-                                      add_pcr_command(app),   add_keygen_command(app),
-                                      add_sign_command(app),  add_verify_command(app), add_extract_command(app), add_run_command(app),
-                                      add_policy_command(app), add_attest_command(app)};
+  std::vector<Subcommand> commands = {add_build_command(app),   add_describe_command(app),
+                                      add_pcr_command(app),     add_keygen_command(app),
+                                      add_sign_command(app),    add_verify_command(app),
+                                      add_extract_command(app), add_run_command(app),
+                                      add_policy_command(app),  add_attest_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -16,8 +16,9 @@ struct PcrOptions {
 Subcommand add_pcr_command(CLI::App& parent) {
   auto opts = std::make_shared<PcrOptions>();
   CLI::App* app = parent.add_subcommand(
-      "pcr", "Compute one PCR: of a file, a signing certificate (PCR8), an IAM role ARN (PCR3) "
-             "or an instance ID (PCR4)");
+      "pcr",
+      "Compute one PCR: of a file, a signing certificate (PCR8), an IAM role ARN (PCR3) "
+      "or an instance ID (PCR4)");
   auto* input = app->add_option("--input", opts->input, "File to measure: prints {\"PCR\": …}")
                     ->check(CLI::ExistingFile);
   auto* cert = app->add_option("--signing-certificate", opts->certificate,

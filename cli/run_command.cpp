@@ -16,8 +16,9 @@ Subcommand add_run_command(CLI::App& parent) {
   };
   auto o = std::make_shared<Options>();
   CLI::App* app = parent.add_subcommand(
-      "run", "Boot an EIF in QEMU (no enclave hardware needed); exit with the application's "
-             "status");
+      "run",
+      "Boot an EIF in QEMU (no enclave hardware needed); exit with the application's "
+      "status");
   app->add_option("eif", o->eif, "EIF to boot")->required();
   app->add_option("--memory", o->run.memory_mib, "Guest memory in MiB (default: the EIF's)");
   app->add_option("--timeout", o->run.timeout_s, "Stop the guest after this many seconds");

@@ -56,9 +56,10 @@ int run_sign(const SignOptions& o) {
   }
   std::vector<uint8_t> section =
       signer ? signer->section_for(scan.measurements)
-             : signature_section_from_signature(pcr0, cert,
-                                                read_small_file(o.signature, 4096), o.signature);
-  EifWriteResult result = rewrite_with_signature(image, section, o.output.empty() ? o.eif : o.output);
+             : signature_section_from_signature(pcr0, cert, read_small_file(o.signature, 4096),
+                                                o.signature);
+  EifWriteResult result =
+      rewrite_with_signature(image, section, o.output.empty() ? o.eif : o.output);
   result.measurements.pcr8 = pcr8_of_certificate(cert);
   print_json({{"Measurements", measurements_json(result.measurements)}});
   return 0;
@@ -69,8 +70,9 @@ int run_sign(const SignOptions& o) {
 Subcommand add_sign_command(CLI::App& parent) {
   auto o = std::make_shared<SignOptions>();
   CLI::App* app = parent.add_subcommand(
-      "sign", "Sign an EIF (in place, or to --output), or export its signing payload for an "
-              "external signer and insert the signature made there");
+      "sign",
+      "Sign an EIF (in place, or to --output), or export its signing payload for an "
+      "external signer and insert the signature made there");
   app->add_option("eif", o->eif, "EIF to sign")->required()->check(CLI::ExistingFile);
   app->add_option("--signing-certificate,--certificate", o->certificate,
                   "Signing certificate (PEM, EC P-256/P-384/P-521)")

@@ -26,8 +26,9 @@ Subcommand add_verify_command(CLI::App& parent) {
       ->check(CLI::ExistingFile);
   app->add_option("--pcr0", o->pcr0, "Require this PCR0 (hex)");
   app->add_option("--pcr8", o->pcr8, "Require this PCR8 (hex)");
-  app->add_option("--at", o->at, "Check the certificate's validity at this RFC 3339 time "
-                                  "(default: now)");
+  app->add_option("--at", o->at,
+                  "Check the certificate's validity at this RFC 3339 time "
+                  "(default: now)");
   return {app, [o] {
             VerifyOptions options;
             options.certificate = o->certificate;

@@ -10,23 +10,31 @@ using ordered = nlohmann::ordered_json;
 std::vector<uint8_t> cose_protected_header(CoseAlgorithm alg) {
   // nlohmann's CBOR maps take text keys only; these three integer-keyed maps are constants.
   switch (alg) {
-    case CoseAlgorithm::kES256: return {0xa1, 0x01, 0x26};
-    case CoseAlgorithm::kES384: return {0xa1, 0x01, 0x38, 0x22};
-    case CoseAlgorithm::kES512: return {0xa1, 0x01, 0x38, 0x23};
+    case CoseAlgorithm::kES256:
+      return {0xa1, 0x01, 0x26};
+    case CoseAlgorithm::kES384:
+      return {0xa1, 0x01, 0x38, 0x22};
+    case CoseAlgorithm::kES512:
+      return {0xa1, 0x01, 0x38, 0x23};
   }
   return {};
 }
 
 const char* cose_algorithm_name(CoseAlgorithm alg) {
   switch (alg) {
-    case CoseAlgorithm::kES256: return "ES256";
-    case CoseAlgorithm::kES384: return "ES384";
-    case CoseAlgorithm::kES512: return "ES512";
+    case CoseAlgorithm::kES256:
+      return "ES256";
+    case CoseAlgorithm::kES384:
+      return "ES384";
+    case CoseAlgorithm::kES512:
+      return "ES512";
   }
   return "?";
 }
 
-static std::vector<uint8_t> to_vector(std::span<const uint8_t> s) { return {s.begin(), s.end()}; }
+static std::vector<uint8_t> to_vector(std::span<const uint8_t> s) {
+  return {s.begin(), s.end()};
+}
 
 std::vector<uint8_t> encode_pcr_payload(uint32_t index, std::span<const uint8_t> value) {
   ordered payload = ordered::object();

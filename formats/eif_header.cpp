@@ -48,7 +48,9 @@ Arch header_arch(const EifHeader& h) {
   return (h.flags & kEifFlagAarch64) ? Arch::kAarch64 : Arch::kX86_64;
 }
 
-const char* arch_name(Arch arch) { return arch == Arch::kAarch64 ? "aarch64" : "x86_64"; }
+const char* arch_name(Arch arch) {
+  return arch == Arch::kAarch64 ? "aarch64" : "x86_64";
+}
 
 std::optional<std::string> eif_header_problem(const EifHeader& h, uint64_t file_size) {
   if (h.magic != kEifMagic) return "not an EIF (bad magic)";
@@ -83,7 +85,8 @@ std::optional<std::string> eif_header_problem(const EifHeader& h, uint64_t file_
     }
     spans.push_back({offset, offset + kSectionHeaderSize + size, i});
   }
-  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return a.begin < b.begin; });
   for (size_t i = 1; i < spans.size(); ++i) {
     if (spans[i].begin < spans[i - 1].end) {
       return "sections " + std::to_string(spans[i - 1].index) + " and " +

@@ -24,12 +24,18 @@ bool is_known_section_type(uint16_t type) {
 
 std::string_view section_type_name(uint16_t type) {
   switch (static_cast<SectionType>(type)) {
-    case SectionType::kKernel: return "kernel";
-    case SectionType::kCmdline: return "cmdline";
-    case SectionType::kRamdisk: return "ramdisk";
-    case SectionType::kSignature: return "signature";
-    case SectionType::kMetadata: return "metadata";
-    case SectionType::kInvalid: break;
+    case SectionType::kKernel:
+      return "kernel";
+    case SectionType::kCmdline:
+      return "cmdline";
+    case SectionType::kRamdisk:
+      return "ramdisk";
+    case SectionType::kSignature:
+      return "signature";
+    case SectionType::kMetadata:
+      return "metadata";
+    case SectionType::kInvalid:
+      break;
   }
   return "invalid";
 }

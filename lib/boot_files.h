@@ -25,7 +25,7 @@ struct BootFiles {
   std::optional<std::string> kernel_config;
   std::string cmdline;  // trimmed text
   std::string init;
-  std::optional<std::string> nsm;  // absent for kernels with the driver built in
+  std::optional<std::string> nsm;   // absent for kernels with the driver built in
   std::optional<Arch> kernel_arch;  // from the kernel image's magic, when recognised
 };
 

@@ -16,7 +16,7 @@ nlohmann::json docker_info(const ImageInfo& info) {
       {"RootFS",
        {{"Type", rootfs.is_object() && rootfs.contains("type") ? rootfs["type"] : "layers"},
         {"Layers", rootfs.is_object() && rootfs.contains("diff_ids") ? rootfs["diff_ids"]
-                                                                      : nlohmann::json::array()}}},
+                                                                     : nlohmann::json::array()}}},
   };
   if (c.contains("variant")) j["Variant"] = c["variant"];
   return j;
@@ -27,7 +27,8 @@ std::string default_image_name(const ImageInfo& info) {
   const std::string& tag = info.repo_tags.front();
   size_t colon = tag.rfind(':');
   // A colon before the last slash belongs to a registry port, not a tag.
-  if (colon == std::string::npos || (tag.rfind('/') != std::string::npos && colon < tag.rfind('/'))) {
+  if (colon == std::string::npos ||
+      (tag.rfind('/') != std::string::npos && colon < tag.rfind('/'))) {
     return tag;
   }
   return tag.substr(0, colon);

@@ -27,12 +27,23 @@ std::vector<std::string> extract_sections(EifImage& image, const std::string& di
   for (const EifSectionInfo& s : image.sections) {
     std::string name;
     switch (static_cast<SectionType>(s.type)) {
-      case SectionType::kKernel: name = "kernel"; break;
-      case SectionType::kCmdline: name = "cmdline"; break;
-      case SectionType::kMetadata: name = "metadata.json"; break;
-      case SectionType::kRamdisk: name = "ramdisk-" + std::to_string(ramdisks++) + ".cpio"; break;
-      case SectionType::kSignature: name = "signature.cbor"; break;
-      case SectionType::kInvalid: continue;  // open_eif refuses these
+      case SectionType::kKernel:
+        name = "kernel";
+        break;
+      case SectionType::kCmdline:
+        name = "cmdline";
+        break;
+      case SectionType::kMetadata:
+        name = "metadata.json";
+        break;
+      case SectionType::kRamdisk:
+        name = "ramdisk-" + std::to_string(ramdisks++) + ".cpio";
+        break;
+      case SectionType::kSignature:
+        name = "signature.cbor";
+        break;
+      case SectionType::kInvalid:
+        continue;  // open_eif refuses these
     }
     AtomicOutput out(dir + "/" + name);
     copy_section(image, s, out.file());
@@ -44,13 +55,20 @@ std::vector<std::string> extract_sections(EifImage& image, const std::string& di
 
 static const char* entry_type(uint32_t mode) {
   switch (mode & kCpioTypeMask) {
-    case kCpioDirectory: return "directory";
-    case kCpioRegular: return "file";
-    case kCpioSymlink: return "symlink";
-    case kCpioCharDevice: return "char-device";
-    case kCpioBlockDevice: return "block-device";
-    case kCpioFifo: return "fifo";
-    case kCpioSocket: return "socket";
+    case kCpioDirectory:
+      return "directory";
+    case kCpioRegular:
+      return "file";
+    case kCpioSymlink:
+      return "symlink";
+    case kCpioCharDevice:
+      return "char-device";
+    case kCpioBlockDevice:
+      return "block-device";
+    case kCpioFifo:
+      return "fifo";
+    case kCpioSocket:
+      return "socket";
   }
   return "unknown";
 }
@@ -68,9 +86,9 @@ nlohmann::json list_ramdisks(EifImage& image) {
       while (reader.next(h)) {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", h.mode & 07777);
-        nlohmann::json e = {{"Name", h.name}, {"Type", entry_type(h.mode)}, {"Mode", mode},
-                            {"Uid", h.uid},   {"Gid", h.gid},               {"Size", h.filesize},
-                            {"Nlink", h.nlink}, {"Ino", h.ino}};
+        nlohmann::json e = {
+            {"Name", h.name}, {"Type", entry_type(h.mode)}, {"Mode", mode},     {"Uid", h.uid},
+            {"Gid", h.gid},   {"Size", h.filesize},         {"Nlink", h.nlink}, {"Ino", h.ino}};
         if ((h.mode & kCpioTypeMask) == kCpioSymlink) e["Target"] = reader.read_small_data();
         entries.push_back(std::move(e));
       }

@@ -44,7 +44,8 @@ EifImage open_eif(const std::string& path) {
     }
     image.sections.push_back({sh.type, sh.flags, image.header.section_offsets[i], sh.size});
   }
-  for (SectionType required : {SectionType::kKernel, SectionType::kCmdline, SectionType::kRamdisk}) {
+  for (SectionType required :
+       {SectionType::kKernel, SectionType::kCmdline, SectionType::kRamdisk}) {
     if (count_by_type[static_cast<size_t>(required)] == 0) {
       fail(path, "has no " + std::string(section_type_name(static_cast<uint16_t>(required))) +
                      " section");
@@ -61,8 +62,7 @@ static void check_kept_size(const std::string& path, const EifSectionInfo& s, ui
 }
 
 // PCR8 of a signed image: the first signature's certificate, as nitro-cli measures it.
-static Pcr pcr8_of_signature_section(const std::string& path,
-                                     const std::vector<uint8_t>& section) {
+static Pcr pcr8_of_signature_section(const std::string& path, const std::vector<uint8_t>& section) {
   std::string problem;
   auto entries = decode_signature_section(section, problem);
   if (!entries) fail(path, problem);
@@ -95,7 +95,8 @@ EifScan scan_eif(EifImage& image) {
         check_kept_size(path, s, kMaxCmdlineSize);
         keep = &scan.cmdline;
         break;
-      default: break;
+      default:
+        break;
     }
     auto section_header = encode_section_header({s.type, s.flags, s.size});
     crc = crc32_update(crc, section_header);

@@ -40,8 +40,8 @@ struct EifScan {
   Measurements measurements;
   uint32_t computed_crc = 0;
   bool crc_ok = false;
-  std::optional<nlohmann::json> metadata;            // parsed metadata section
-  std::optional<std::vector<uint8_t>> signature;     // raw signature section
+  std::optional<nlohmann::json> metadata;         // parsed metadata section
+  std::optional<std::vector<uint8_t>> signature;  // raw signature section
   std::vector<uint8_t> cmdline;
 };
 

@@ -7,14 +7,19 @@ namespace eifkit {
 
 CoseAlgorithm cose_algorithm_for(Curve curve) {
   switch (curve) {
-    case Curve::kP256: return CoseAlgorithm::kES256;
-    case Curve::kP384: return CoseAlgorithm::kES384;
-    case Curve::kP521: return CoseAlgorithm::kES512;
+    case Curve::kP256:
+      return CoseAlgorithm::kES256;
+    case Curve::kP384:
+      return CoseAlgorithm::kES384;
+    case Curve::kP521:
+      return CoseAlgorithm::kES512;
   }
   return CoseAlgorithm::kES384;
 }
 
-Pcr pcr8_of_certificate(const Certificate& cert) { return pcr_from_digest(sha384(cert.der())); }
+Pcr pcr8_of_certificate(const Certificate& cert) {
+  return pcr_from_digest(sha384(cert.der()));
+}
 
 SigningPayload signing_payload(const Pcr& pcr0, Curve curve) {
   SigningPayload p;

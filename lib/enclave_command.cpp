@@ -34,7 +34,9 @@ ContainerConfig container_config_from_image(const nlohmann::json& image_config) 
   return c;
 }
 
-static std::string env_key(const std::string& entry) { return entry.substr(0, entry.find('=')); }
+static std::string env_key(const std::string& entry) {
+  return entry.substr(0, entry.find('='));
+}
 
 ContainerConfig apply_overrides(ContainerConfig config, const CommandOverrides& o) {
   if (o.entrypoint) {
@@ -63,13 +65,15 @@ static void refuse_newlines(const std::vector<std::string>& entries, const char*
     if (entries[i].find('\n') != std::string::npos) {
       throw Error(std::string(what) + " " + std::to_string(i + 1) +
                   " contains a newline, which the enclave's line-based /cmd and /env cannot "
-                  "carry: '" + entries[i].substr(0, entries[i].find('\n')) + "…'");
+                  "carry: '" +
+                  entries[i].substr(0, entries[i].find('\n')) + "…'");
     }
     // execve takes C strings: the init would silently cut the entry at the NUL.
     if (entries[i].find('\0') != std::string::npos) {
       throw Error(std::string(what) + " " + std::to_string(i + 1) +
                   " contains a NUL byte, which no program's arguments or environment can "
-                  "carry: '" + entries[i].substr(0, entries[i].find('\0')) + "…'");
+                  "carry: '" +
+                  entries[i].substr(0, entries[i].find('\0')) + "…'");
     }
   }
 }

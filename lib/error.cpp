@@ -5,7 +5,9 @@
 
 namespace eifkit {
 
-void fail(const std::string& path, const std::string& what) { throw Error(path + ": " + what); }
+void fail(const std::string& path, const std::string& what) {
+  throw Error(path + ": " + what);
+}
 
 void fail_errno(const std::string& path, const std::string& what) {
   int err = errno;

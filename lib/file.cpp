@@ -55,8 +55,8 @@ size_t File::read_some(std::span<uint8_t> buf) {
 void File::pread_exact(std::span<uint8_t> buf, uint64_t offset) {
   size_t done = 0;
   while (done < buf.size()) {
-    ssize_t n = ::pread(fd_, buf.data() + done, buf.size() - done,
-                        static_cast<off_t>(offset + done));
+    ssize_t n =
+        ::pread(fd_, buf.data() + done, buf.size() - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) fail_errno(path_, "read failed");
     if (n == 0) fail(path_, "unexpected end of file at byte " + std::to_string(offset + done));
@@ -77,8 +77,8 @@ void File::write_all(std::span<const uint8_t> data) {
 void File::pwrite_all(std::span<const uint8_t> data, uint64_t offset) {
   size_t done = 0;
   while (done < data.size()) {
-    ssize_t n = ::pwrite(fd_, data.data() + done, data.size() - done,
-                         static_cast<off_t>(offset + done));
+    ssize_t n =
+        ::pwrite(fd_, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) fail_errno(path_, "write failed");
     done += static_cast<size_t>(n);

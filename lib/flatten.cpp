@@ -138,7 +138,9 @@ void Flattener::apply_entry(const TarEntry& entry, TarReader& layer,
   dir->children[name] = std::move(node);
 }
 
-FlattenedImage Flattener::finish() { return std::move(image_); }
+FlattenedImage Flattener::finish() {
+  return std::move(image_);
+}
 
 FlattenedImage flatten_image(ImageSource& image, const LayerProgress& progress) {
   Flattener flattener;

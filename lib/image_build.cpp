@@ -44,8 +44,8 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
   meta.image_name = options.name.value_or(default_image_name(info));
   meta.image_version = options.version.value_or(default_image_version(info));
   meta.build_time = options.build_time;
-  KernelInfo kernel = options.boot.kernel_config ? read_kernel_config(*options.boot.kernel_config)
-                                                 : KernelInfo{};
+  KernelInfo kernel =
+      options.boot.kernel_config ? read_kernel_config(*options.boot.kernel_config) : KernelInfo{};
   meta.operating_system = kernel.operating_system;
   meta.kernel_version = kernel.kernel_version;
   meta.docker_info = docker_info(info);
@@ -65,7 +65,8 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
     plan.sign = [&](const Measurements& m) { return options.signer->section_for(m); };
   }
   result.eif = write_eif_file(plan, output);
-  if (options.signer) result.eif.measurements.pcr8 = pcr8_of_certificate(options.signer->certificate);
+  if (options.signer)
+    result.eif.measurements.pcr8 = pcr8_of_certificate(options.signer->certificate);
   return result;
 }
 

@@ -12,7 +12,9 @@ Pcr extend_pcr(std::span<const uint8_t> data) {
   return h.finish();
 }
 
-Pcr pcr_from_digest(const Digest384& digest) { return extend_pcr(digest); }
+Pcr pcr_from_digest(const Digest384& digest) {
+  return extend_pcr(digest);
+}
 
 nlohmann::json measurements_json(const Measurements& m) {
   nlohmann::json j = {

@@ -19,9 +19,9 @@ Pcr extend_pcr(std::span<const uint8_t> data);
 Pcr pcr_from_digest(const Digest384& digest);
 
 struct Measurements {
-  Pcr pcr0{};  // kernel ‖ cmdline ‖ all ramdisks
-  Pcr pcr1{};  // kernel ‖ cmdline ‖ ramdisk #0
-  Pcr pcr2{};  // ramdisks #1..n
+  Pcr pcr0{};               // kernel ‖ cmdline ‖ all ramdisks
+  Pcr pcr1{};               // kernel ‖ cmdline ‖ ramdisk #0
+  Pcr pcr2{};               // ramdisks #1..n
   std::optional<Pcr> pcr8;  // signing certificate, signed images only
 };
 

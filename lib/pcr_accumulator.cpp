@@ -12,12 +12,16 @@ static constexpr size_t kParallelThreshold = 64 * 1024;
 void PcrAccumulator::begin_section(uint16_t type) {
   switch (static_cast<SectionType>(type)) {
     case SectionType::kKernel:
-    case SectionType::kCmdline: role_ = Role::kBoot; break;
+    case SectionType::kCmdline:
+      role_ = Role::kBoot;
+      break;
     case SectionType::kRamdisk:
       role_ = ramdisks_seen_++ == 0 ? Role::kBoot : Role::kApp;
       if (role_ == Role::kApp && !boot_) boot_ = image_;
       break;
-    default: role_ = Role::kNone; break;
+    default:
+      role_ = Role::kNone;
+      break;
   }
 }
 
@@ -42,7 +46,8 @@ void PcrAccumulator::update(std::span<const uint8_t> data, const std::function<v
     return;
   }
   switch (role_) {
-    case Role::kNone: break;
+    case Role::kNone:
+      break;
     case Role::kBoot:
       image_.update(data);
       if (boot_) boot_->update(data);  // boot stack after an app ramdisk: unusual order

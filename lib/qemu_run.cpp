@@ -64,16 +64,16 @@ std::optional<int> parse_exit_status_line(std::string_view line) {
   int status = 0;
   size_t i = at + kPrefix.size();
   if (i >= line.size() || line[i] < '0' || line[i] > '9') return std::nullopt;
-  for (; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) status = status * 10 + (line[i] - '0');
+  for (; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i)
+    status = status * 10 + (line[i] - '0');
   return status;
 }
 
 RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
                           const std::function<void(std::string_view)>& console) {
   const bool arm = header_arch(image.header) == Arch::kAarch64;
-  std::string qemu_name = options.qemu.empty()
-                              ? (arm ? "qemu-system-aarch64" : "qemu-system-x86_64")
-                              : options.qemu;
+  std::string qemu_name =
+      options.qemu.empty() ? (arm ? "qemu-system-aarch64" : "qemu-system-x86_64") : options.qemu;
   auto qemu = find_in_path(qemu_name);
   if (!qemu) {
     throw Error(qemu_name + " not found: install Debian's " +
@@ -99,9 +99,10 @@ RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
     }
   }
   uint64_t mem = options.memory_mib ? options.memory_mib : image.header.default_mem >> 20;
-  std::vector<std::string> args = {*qemu, "-nodefaults", "-no-user-config", "-display", "none",
-                                   "-serial", "stdio", "-no-reboot", "-m", std::to_string(mem),
-                                   "-kernel", kernel, "-initrd", initrd, "-append", cmdline};
+  std::vector<std::string> args = {
+      *qemu,        "-nodefaults", "-no-user-config",   "-display", "none", "-serial", "stdio",
+      "-no-reboot", "-m",          std::to_string(mem), "-kernel",  kernel, "-initrd", initrd,
+      "-append",    cmdline};
   if (arm) args.insert(args.end(), {"-M", "virt"});
   if (options.kvm) {
     args.insert(args.end(), {"-accel", "kvm", "-cpu", "host"});
@@ -146,8 +147,8 @@ RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
       ::waitpid(pid, nullptr, 0);
       ::close(to_guest[1]);
       ::close(from_guest[0]);
-      throw Error(image.file.path() + ": still running after " +
-                  std::to_string(options.timeout_s) + " s; stopped");
+      throw Error(image.file.path() + ": still running after " + std::to_string(options.timeout_s) +
+                  " s; stopped");
     }
     if (fds[0].revents & (POLLIN | POLLHUP)) {
       ssize_t n = ::read(from_guest[0], buf, sizeof buf);

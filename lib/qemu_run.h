@@ -12,15 +12,15 @@
 namespace eifkit {
 
 struct RunOptions {
-  uint64_t memory_mib = 0;    // 0: the EIF header's default_mem
-  unsigned timeout_s = 0;     // 0: none
-  std::string qemu;           // empty: qemu-system-x86_64 or -aarch64 from PATH
-  bool kvm = false;           // hardware acceleration; off by default, as nested KVM often fails
+  uint64_t memory_mib = 0;  // 0: the EIF header's default_mem
+  unsigned timeout_s = 0;   // 0: none
+  std::string qemu;         // empty: qemu-system-x86_64 or -aarch64 from PATH
+  bool kvm = false;         // hardware acceleration; off by default, as nested KVM often fails
 };
 
 struct RunResult {
-  int exit_status = 0;       // the application's, or 0 when the init did not report one
-  bool reported = false;     // whether the init printed the status line
+  int exit_status = 0;    // the application's, or 0 when the init did not report one
+  bool reported = false;  // whether the init printed the status line
 };
 
 // `console` receives the guest's console output as it arrives. Stdin is forwarded to the

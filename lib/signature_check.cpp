@@ -2,8 +2,8 @@
 
 #include "formats/cose_sign1.h"
 #include "formats/signature_section.h"
-#include "lib/error.h"
 #include "lib/eif_signing.h"
+#include "lib/error.h"
 
 namespace eifkit {
 
@@ -20,13 +20,15 @@ SignatureFacts check_signature_section(const std::vector<uint8_t>& section, cons
 
   Curve curve = facts.certificate.curve();
   if (cose->algorithm != cose_algorithm_for(curve)) {
-    facts.problem = "COSE algorithm does not match the certificate's " + std::string(curve_name(curve)) + " key";
+    facts.problem = "COSE algorithm does not match the certificate's " +
+                    std::string(curve_name(curve)) + " key";
   } else {
     // Over the protected header and payload as stored, not as eifkit would write them.
     std::vector<uint8_t> tbs = cose_to_be_signed(*cose->algorithm, cose->payload);
     facts.signature_valid =
         facts.certificate.verify_digest(digest_for_curve(curve, tbs), cose->signature);
-    if (!facts.signature_valid) facts.problem = "COSE signature does not verify with the certificate's key";
+    if (!facts.signature_valid)
+      facts.problem = "COSE signature does not verify with the certificate's key";
   }
   auto payload = decode_pcr_payload(cose->payload, problem);
   facts.payload_matches = payload && payload->index == 0 &&

@@ -14,9 +14,9 @@ namespace eifkit {
 
 struct SignatureFacts {
   Certificate certificate;
-  bool signature_valid = false;   // COSE signature verifies with the certificate's key
-  bool payload_matches = false;   // payload == {"register_index": 0, "register_value": PCR0}
-  std::string problem;            // why either is false, for messages
+  bool signature_valid = false;  // COSE signature verifies with the certificate's key
+  bool payload_matches = false;  // payload == {"register_index": 0, "register_value": PCR0}
+  std::string problem;           // why either is false, for messages
 };
 
 // Throws Error (naming `path`) when the section cannot be decoded at all.

@@ -46,7 +46,7 @@ class Certificate {
   // "ecdsa-with-SHA384", "NotBefore": "Nov 22 22:43:31 2026 GMT", "NotAfter": …, "Signature":
   // "30:66:02:…" (uppercase hex pairs of the certificate's own signature)}
   nlohmann::json describe() const;
-  std::string subject() const;          // one-line RFC 2253 form, e.g. "CN=x,O=y,C=US"
+  std::string subject() const;             // one-line RFC 2253 form, e.g. "CN=x,O=y,C=US"
   std::string sha256_fingerprint() const;  // lowercase hex of SHA-256(DER)
   const std::string& origin() const;
 

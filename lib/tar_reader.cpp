@@ -60,19 +60,29 @@ static TarEntry::Type entry_type(archive_entry* e, bool& known) {
   known = true;
   if (archive_entry_hardlink(e)) return TarEntry::Type::kHardlink;
   switch (archive_entry_filetype(e)) {
-    case AE_IFREG: return TarEntry::Type::kFile;
-    case AE_IFDIR: return TarEntry::Type::kDirectory;
-    case AE_IFLNK: return TarEntry::Type::kSymlink;
-    case AE_IFCHR: return TarEntry::Type::kCharDevice;
-    case AE_IFBLK: return TarEntry::Type::kBlockDevice;
-    case AE_IFIFO: return TarEntry::Type::kFifo;
-    default: known = false; return TarEntry::Type::kFile;
+    case AE_IFREG:
+      return TarEntry::Type::kFile;
+    case AE_IFDIR:
+      return TarEntry::Type::kDirectory;
+    case AE_IFLNK:
+      return TarEntry::Type::kSymlink;
+    case AE_IFCHR:
+      return TarEntry::Type::kCharDevice;
+    case AE_IFBLK:
+      return TarEntry::Type::kBlockDevice;
+    case AE_IFIFO:
+      return TarEntry::Type::kFifo;
+    default:
+      known = false;
+      return TarEntry::Type::kFile;
   }
 }
 
 // Names as stored: pax records them as UTF-8, which libarchive would otherwise convert to the
 // process's locale (and fail to, under "C"); ustar names are raw bytes.
-static const char* text_field(const char* utf8, const char* raw) { return utf8 ? utf8 : raw; }
+static const char* text_field(const char* utf8, const char* raw) {
+  return utf8 ? utf8 : raw;
+}
 
 bool TarReader::next(TarEntry& entry) {
   archive_entry* e = nullptr;
@@ -98,10 +108,9 @@ bool TarReader::next(TarEntry& entry) {
     entry.size = size > 0 ? static_cast<uint64_t>(size) : 0;
   }
   if (entry.type == TarEntry::Type::kHardlink || entry.type == TarEntry::Type::kSymlink) {
-    const char* target =
-        entry.type == TarEntry::Type::kHardlink
-            ? text_field(archive_entry_hardlink_utf8(e), archive_entry_hardlink(e))
-            : text_field(archive_entry_symlink_utf8(e), archive_entry_symlink(e));
+    const char* target = entry.type == TarEntry::Type::kHardlink
+                             ? text_field(archive_entry_hardlink_utf8(e), archive_entry_hardlink(e))
+                             : text_field(archive_entry_symlink_utf8(e), archive_entry_symlink(e));
     if (!target) throw Error(impl_->name + ": " + entry.path + ": link target is unreadable");
     entry.link_target = target;
   }

@@ -13,15 +13,15 @@ namespace eifkit {
 
 struct TarEntry {
   enum class Type { kFile, kDirectory, kSymlink, kHardlink, kCharDevice, kBlockDevice, kFifo };
-  std::string path;         // as stored in the archive, not cleaned
+  std::string path;  // as stored in the archive, not cleaned
   Type type = Type::kFile;
-  uint32_t mode = 0;        // permission bits with setuid/setgid/sticky (07777)
+  uint32_t mode = 0;  // permission bits with setuid/setgid/sticky (07777)
   uint32_t uid = 0, gid = 0;
   int64_t mtime = 0;
   uint64_t size = 0;        // data bytes; files only
   std::string link_target;  // symlink target, or the path a hard link points at
   uint32_t rdev_major = 0, rdev_minor = 0;
-  size_t xattr_count = 0;   // extended attributes (incl. security.capability) on the entry
+  size_t xattr_count = 0;  // extended attributes (incl. security.capability) on the entry
 };
 
 class TarReader {

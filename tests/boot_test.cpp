@@ -7,8 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "lib/sha256.h"
 #include "formats/hex.h"
+#include "lib/sha256.h"
 #include "tests/tar_builder.h"
 #include "tests/test_support.h"
 
@@ -33,7 +33,9 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-std::string digest(const std::vector<uint8_t>& bytes) { return "sha256:" + to_hex(sha256(bytes)); }
+std::string digest(const std::vector<uint8_t>& bytes) {
+  return "sha256:" + to_hex(sha256(bytes));
+}
 
 // A classic `docker save` archive from layer tars and a runtime config.
 void write_docker_archive(const std::string& path, const std::vector<std::string>& layer_tars,
@@ -78,7 +80,8 @@ class BootTest : public testing::Test {
       l.push_back(TarSpec::symlink(std::string("bin/") + applet, "busybox"));
     }
     l.push_back(TarSpec::dir("etc"));
-    l.push_back(TarSpec::file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/work:/bin/sh\n"));
+    l.push_back(TarSpec::file("etc/passwd",
+                              "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/work:/bin/sh\n"));
     l.push_back(TarSpec::file("etc/group", "root:x:0:\napp:x:1000:\n"));
     l.push_back(TarSpec::file("lower.txt", "from the lower layer\n"));
     l.push_back(TarSpec::file("gone.txt", "should be whited out\n"));
@@ -101,18 +104,19 @@ class BootTest : public testing::Test {
         "[ \"$(stat -c %i /a)\" = \"$(stat -c %i /b)\" ] && echo 'hard link: one inode'\n"
         "exit 7\n";
     std::string path = dir_ / "upper.tar";
-    test::write_layer_tar(path, {TarSpec::whiteout("", "gone.txt"), TarSpec::dir("usr"),
-                                 TarSpec::dir("usr/local"), TarSpec::dir("usr/local/bin"),
-                                 TarSpec::file("usr/local/bin/check", script, 0755),
-                                 TarSpec::dir("work", 0777)});
+    test::write_layer_tar(
+        path, {TarSpec::whiteout("", "gone.txt"), TarSpec::dir("usr"), TarSpec::dir("usr/local"),
+               TarSpec::dir("usr/local/bin"), TarSpec::file("usr/local/bin/check", script, 0755),
+               TarSpec::dir("work", 0777)});
     return path;
   }
 
   // Builds and boots; returns the exit status and fills console_.
   int build_and_run(const std::string& image, const std::vector<std::string>& extra = {}) {
     std::string eif = dir_ / "app.eif";
-    std::vector<std::string> args = {"build", "--image", image, "--kernel", kernel_,
-                                     "--output", eif, "--build-time", "2024-01-01T00:00:00Z"};
+    std::vector<std::string> args = {"build",    "--image",      image,
+                                     "--kernel", kernel_,        "--output",
+                                     eif,        "--build-time", "2024-01-01T00:00:00Z"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto built = test::run_eifkit(args);
     EXPECT_EQ(built.status, 0) << built.err;

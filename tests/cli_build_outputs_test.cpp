@@ -8,12 +8,19 @@ namespace eifkit {
 namespace {
 
 std::vector<std::string> vector_build(const std::string& out, std::vector<std::string> extra) {
-  std::vector<std::string> args = {
-      "build", "--kernel", test::vector_path("eif/inputs/kernel.bin"), "--cmdline-file",
-      test::vector_path("eif/inputs/cmdline.txt"), "--ramdisk",
-      test::vector_path("eif/inputs/ramdisk-bootstrap.bin"), "--ramdisk",
-      test::vector_path("eif/inputs/ramdisk-app.bin"), "--build-time",
-      "2024-01-01T00:00:00+00:00", "--output", out};
+  std::vector<std::string> args = {"build",
+                                   "--kernel",
+                                   test::vector_path("eif/inputs/kernel.bin"),
+                                   "--cmdline-file",
+                                   test::vector_path("eif/inputs/cmdline.txt"),
+                                   "--ramdisk",
+                                   test::vector_path("eif/inputs/ramdisk-bootstrap.bin"),
+                                   "--ramdisk",
+                                   test::vector_path("eif/inputs/ramdisk-app.bin"),
+                                   "--build-time",
+                                   "2024-01-01T00:00:00+00:00",
+                                   "--output",
+                                   out};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -24,9 +31,8 @@ TEST(CliBuildOutputs, QingTianFormatPrintsDigestPcr0AndZeroPcr8WhenUnsigned) {
   ASSERT_EQ(r.status, 0) << r.err;
   auto expected = test::read_json(test::vector_path("eif/two-ramdisks.build.json"));
   EXPECT_EQ(nlohmann::json::parse(r.out),
-            (nlohmann::json{{"digest", "SHA384"},
-                            {"PCR0", expected["PCR0"]},
-                            {"PCR8", std::string(96, '0')}}));
+            (nlohmann::json{
+                {"digest", "SHA384"}, {"PCR0", expected["PCR0"]}, {"PCR8", std::string(96, '0')}}));
 }
 
 TEST(CliBuildOutputs, QingTianFormatOfASignedBuildCarriesPcr8) {
@@ -42,7 +48,8 @@ TEST(CliBuildOutputs, QingTianFormatOfASignedBuildCarriesPcr8) {
 
 TEST(CliBuildOutputs, MeasurementsOutWritesTheBuildRecord) {
   test::ScratchDir dir;
-  auto r = test::run_eifkit(vector_build(dir / "app.eif", {"--measurements-out", dir / "rec.json"}));
+  auto r =
+      test::run_eifkit(vector_build(dir / "app.eif", {"--measurements-out", dir / "rec.json"}));
   ASSERT_EQ(r.status, 0) << r.err;
   auto record = test::read_json(dir / "rec.json");
   auto expected = test::read_json(test::vector_path("eif/two-ramdisks.build.json"));

@@ -23,11 +23,12 @@ EifPlan vector_plan(const std::vector<std::string>& ramdisks, Arch arch = Arch::
                     std::string metadata = kVectorMetadata) {
   EifPlan plan;
   plan.arch = arch;
-  plan.sections.push_back({SectionType::kKernel, file_section(vector_path("eif/inputs/kernel.bin"))});
+  plan.sections.push_back(
+      {SectionType::kKernel, file_section(vector_path("eif/inputs/kernel.bin"))});
   plan.sections.push_back(
       {SectionType::kCmdline, file_section(vector_path("eif/inputs/cmdline.txt"))});
-  plan.sections.push_back(
-      {SectionType::kMetadata, bytes_section(std::vector<uint8_t>(metadata.begin(), metadata.end()))});
+  plan.sections.push_back({SectionType::kMetadata,
+                           bytes_section(std::vector<uint8_t>(metadata.begin(), metadata.end()))});
   for (const auto& r : ramdisks) {
     plan.sections.push_back({SectionType::kRamdisk, file_section(vector_path("eif/inputs/" + r))});
   }
@@ -63,12 +64,13 @@ INSTANTIATE_TEST_SUITE_P(
                    {"ramdisk-bootstrap.bin", "ramdisk-app.bin", "ramdisk-extra.bin"},
                    Arch::kX86_64},
         VectorCase{"one-ramdisk", {"ramdisk-bootstrap.bin"}, Arch::kX86_64},
-        VectorCase{"empty-app-ramdisk", {"ramdisk-bootstrap.bin", "ramdisk-empty.bin"},
-                   Arch::kX86_64},
+        VectorCase{
+            "empty-app-ramdisk", {"ramdisk-bootstrap.bin", "ramdisk-empty.bin"}, Arch::kX86_64},
         VectorCase{"aarch64", {"ramdisk-bootstrap.bin", "ramdisk-app.bin"}, Arch::kAarch64}),
     [](const auto& info) {
       std::string n = info.param.name;
-      for (char& ch : n) if (ch == '-') ch = '_';
+      for (char& ch : n)
+        if (ch == '-') ch = '_';
       return n;
     });
 
@@ -101,7 +103,8 @@ TEST(EifWriter, FailureLeavesTargetUntouchedAndNoTemporaryFile) {
     write_eif_file(plan, out);
     FAIL() << "expected an error";
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), dir / "missing.bin" + ": cannot open: No such file or directory");
+    EXPECT_EQ(std::string(e.what()),
+              dir / "missing.bin" + ": cannot open: No such file or directory");
   }
   EXPECT_EQ(read_bytes(out), (std::vector<uint8_t>{'o', 'l', 'd'}));
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"app.eif"});

@@ -50,7 +50,8 @@ class FlattenTest : public testing::Test {
                                const EnclaveCommand& command = {}) {
     Flattener flattener;
     for (size_t i = 0; i < layers.size(); ++i) {
-      std::string path = dir_ / ("layer" + std::to_string(i) + "-" + std::to_string(count_++) + ".tar");
+      std::string path =
+          dir_ / ("layer" + std::to_string(i) + "-" + std::to_string(count_++) + ".tar");
       test::write_layer_tar(path, layers[i]);
       FileSource source(path);
       TarReader reader(source, "layer" + std::to_string(i));
@@ -99,8 +100,7 @@ TEST_F(FlattenTest, SingleLayerCanonicalOrderWithRequiredDirsAndCommandFiles) {
                                  std::string("rootfs/etc/motd - 0644 0:0 6 1 ") + kHelloSha,
                                  "rootfs/proc d 0755 0:0 0 2", "rootfs/run d 0755 0:0 0 2",
                                  "rootfs/sys d 0755 0:0 0 2", "rootfs/tmp d 0755 0:0 0 2",
-                                 "rootfs/var d 0755 0:0 0 2",
-                                 "cmd - 0644 0:0 0 1 e3b0c44298fc1c14",
+                                 "rootfs/var d 0755 0:0 0 2", "cmd - 0644 0:0 0 1 e3b0c44298fc1c14",
                                  "env - 0644 0:0 0 1 e3b0c44298fc1c14"));
 }
 
@@ -116,7 +116,8 @@ TEST_F(FlattenTest, FileWhiteoutDeletesFromLowerLayers) {
 }
 
 TEST_F(FlattenTest, WhiteoutDoesNotHideItsOwnLayer) {
-  auto lines = listing({{TarSpec::file("x", "old")}, {TarSpec::file("x", "new"), TarSpec::whiteout("", "x")}});
+  auto lines = listing(
+      {{TarSpec::file("x", "old")}, {TarSpec::file("x", "new"), TarSpec::whiteout("", "x")}});
   EXPECT_THAT(lines, testing::Contains(HasSubstr("rootfs/x - 0644 0:0 3 1")));
 }
 
@@ -134,8 +135,9 @@ TEST_F(FlattenTest, OpaqueDirectoryHidesLowerContentsKeepsItsOwn) {
 }
 
 TEST_F(FlattenTest, ReplacedDirectoryAndReplacedFile) {
-  auto lines = listing({{TarSpec::dir("p"), TarSpec::file("p/child", "c"), TarSpec::file("f", "file")},
-                        {TarSpec::file("p", "now a file"), TarSpec::dir("f", 0711)}});
+  auto lines =
+      listing({{TarSpec::dir("p"), TarSpec::file("p/child", "c"), TarSpec::file("f", "file")},
+               {TarSpec::file("p", "now a file"), TarSpec::dir("f", 0711)}});
   EXPECT_THAT(lines, testing::Contains(testing::StartsWith("rootfs/p - 0644 0:0 10 1")));
   EXPECT_THAT(lines, testing::Contains("rootfs/f d 0711 0:0 0 2"));
   for (const auto& l : lines) EXPECT_THAT(l, testing::Not(HasSubstr("p/child")));
@@ -144,21 +146,23 @@ TEST_F(FlattenTest, ReplacedDirectoryAndReplacedFile) {
 TEST_F(FlattenTest, DirectoryOverDirectoryMergesAndTakesNewAttributes) {
   TarSpec upper = TarSpec::dir("d", 0750);
   upper.uid = 7;
-  auto lines = listing({{TarSpec::dir("d"), TarSpec::file("d/a", "a")}, {upper, TarSpec::file("d/b", "b")}});
+  auto lines =
+      listing({{TarSpec::dir("d"), TarSpec::file("d/a", "a")}, {upper, TarSpec::file("d/b", "b")}});
   EXPECT_THAT(lines, testing::Contains("rootfs/d d 0750 7:0 0 2"));
   EXPECT_THAT(lines, testing::Contains(testing::StartsWith("rootfs/d/a ")));
   EXPECT_THAT(lines, testing::Contains(testing::StartsWith("rootfs/d/b ")));
 }
 
 TEST_F(FlattenTest, HardLinksShareOneInodeWithDataOnLastName) {
-  auto bytes = ramdisk({{TarSpec::file("bin/tool", "hello\n", 0755),
-                         TarSpec::hardlink("bin/alias", "bin/tool"),
-                         TarSpec::hardlink("usr/other", "bin/tool")}});
+  auto bytes = ramdisk(
+      {{TarSpec::file("bin/tool", "hello\n", 0755), TarSpec::hardlink("bin/alias", "bin/tool"),
+        TarSpec::hardlink("usr/other", "bin/tool")}});
   MemorySource source(bytes);
   auto entries = test::list_ramdisk(source);
   std::vector<test::RamdiskEntry> links;
   for (const auto& e : entries) {
-    if (e.name == "rootfs/bin/alias" || e.name == "rootfs/bin/tool" || e.name == "rootfs/usr/other") {
+    if (e.name == "rootfs/bin/alias" || e.name == "rootfs/bin/tool" ||
+        e.name == "rootfs/usr/other") {
       links.push_back(e);
     }
   }
@@ -205,8 +209,10 @@ TEST_F(FlattenTest, SymlinksDevicesSetuidOwnersNamesAndEmptyFiles) {
   EXPECT_THAT(lines, testing::Contains("rootfs/dev/loop0 b 0660 0:0 0 1 7,0"));
   EXPECT_THAT(lines, testing::Contains("rootfs/run/pipe p 0600 0:0 0 1"));
   EXPECT_THAT(lines, testing::Contains(testing::StartsWith("rootfs/usr/bin/su - 4755 0:0 2 1")));
-  EXPECT_THAT(lines, testing::Contains("rootfs/home/app/data - 0600 1000:1001 0 1 e3b0c44298fc1c14"));
-  EXPECT_THAT(lines, testing::Contains(testing::StartsWith("rootfs/tmp/sticky/" + long_name + " - 0644")));
+  EXPECT_THAT(lines,
+              testing::Contains("rootfs/home/app/data - 0600 1000:1001 0 1 e3b0c44298fc1c14"));
+  EXPECT_THAT(lines,
+              testing::Contains(testing::StartsWith("rootfs/tmp/sticky/" + long_name + " - 0644")));
   EXPECT_THAT(lines, testing::Contains("rootfs/tmp/sticky d 1777 0:0 0 2"));
   EXPECT_THAT(lines, testing::Contains(testing::StartsWith(
                          "rootfs/srv/caf\xc3\xa9/\xe6\x97\xa5\xe6\x9c\xac - 0644 0:0 4 1")));
@@ -220,8 +226,10 @@ TEST_F(FlattenTest, CountsExtendedAttributes) {
 }
 
 TEST_F(FlattenTest, SameFilesystemSameBytesWhateverTheLayeringAndOrder) {
-  std::vector<TarSpec> all = {TarSpec::dir("app"), TarSpec::file("app/main", "main", 0755),
-                              TarSpec::file("app/lib.so", "lib"), TarSpec::dir("etc"),
+  std::vector<TarSpec> all = {TarSpec::dir("app"),
+                              TarSpec::file("app/main", "main", 0755),
+                              TarSpec::file("app/lib.so", "lib"),
+                              TarSpec::dir("etc"),
                               TarSpec::file("etc/conf", "conf"),
                               TarSpec::hardlink("app/main2", "app/main"),
                               TarSpec::symlink("app/latest", "main")};
@@ -239,7 +247,7 @@ TEST_F(FlattenTest, CommandAndEnvironmentFiles) {
   command.env = {"A=1", "PATH=/bin"};
   auto bytes = ramdisk({{TarSpec::file("bin/app", "x", 0755)}}, command);
   std::string text(bytes.begin(), bytes.end());
-  EXPECT_THAT(text, HasSubstr("cmd")) ;
+  EXPECT_THAT(text, HasSubstr("cmd"));
   EXPECT_THAT(text, HasSubstr("/bin/app\n--flag\ntwo words\n"));
   EXPECT_THAT(text, HasSubstr("A=1\nPATH=/bin\n"));
 }
@@ -247,7 +255,8 @@ TEST_F(FlattenTest, CommandAndEnvironmentFiles) {
 TEST_F(FlattenTest, RefusesMaliciousLayers) {
   EXPECT_EQ(error({{TarSpec::file("../etc/passwd", "x")}}),
             "layer0: ../etc/passwd: path escapes the image root");
-  EXPECT_EQ(error({{TarSpec::file("a/../../b", "x")}}), "layer0: a/../../b: path escapes the image root");
+  EXPECT_EQ(error({{TarSpec::file("a/../../b", "x")}}),
+            "layer0: a/../../b: path escapes the image root");
   EXPECT_EQ(error({{TarSpec::symlink("etc", "/host/etc"), TarSpec::file("etc/shadow", "x")}}),
             "layer0: etc/shadow: parent etc is a symlink");
   EXPECT_EQ(error({{TarSpec::symlink("etc", "/tmp")}, {TarSpec::file("etc/evil", "x")}}),

@@ -22,7 +22,9 @@ TEST(InitConfig, LinesOnePerEntry) {
             (std::vector<std::string>{"/bin/app", "--flag", "two words"}));
 }
 
-TEST(InitConfig, EmptyFileMeansNoEntries) { EXPECT_TRUE(lines("").empty()); }
+TEST(InitConfig, EmptyFileMeansNoEntries) {
+  EXPECT_TRUE(lines("").empty());
+}
 
 TEST(InitConfig, LastLineWithoutNewlineStillCounts) {
   EXPECT_EQ(lines("A=1\nB=2"), (std::vector<std::string>{"A=1", "B=2"}));

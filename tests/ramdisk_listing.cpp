@@ -15,7 +15,9 @@ namespace {
 class FileRange : public ByteSource {
  public:
   FileRange(const std::string& path, uint64_t offset, uint64_t size)
-      : file_(File::open_read(path)), offset_(offset), left_(std::min(size, file_.size() - offset)) {}
+      : file_(File::open_read(path)),
+        offset_(offset),
+        left_(std::min(size, file_.size() - offset)) {}
   size_t read(std::span<uint8_t> buf) override {
     size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), left_));
     if (n == 0) return 0;
@@ -37,7 +39,8 @@ std::string RamdiskEntry::line() const {
   std::string out = name + buf;
   if (type == 'l') out += " -> " + target;
   if (type == '-') out += " " + sha256.substr(0, 16);
-  if (type == 'c' || type == 'b') out += " " + std::to_string(rdev_major) + "," + std::to_string(rdev_minor);
+  if (type == 'c' || type == 'b')
+    out += " " + std::to_string(rdev_major) + "," + std::to_string(rdev_minor);
   return out;
 }
 
@@ -58,12 +61,24 @@ std::vector<RamdiskEntry> list_ramdisk(ByteSource& cpio) {
     e.rdev_major = h.rdev_major;
     e.rdev_minor = h.rdev_minor;
     switch (h.mode & 0170000) {
-      case 0040000: e.type = 'd'; break;
-      case 0100000: e.type = '-'; break;
-      case 0120000: e.type = 'l'; break;
-      case 0020000: e.type = 'c'; break;
-      case 0060000: e.type = 'b'; break;
-      case 0010000: e.type = 'p'; break;
+      case 0040000:
+        e.type = 'd';
+        break;
+      case 0100000:
+        e.type = '-';
+        break;
+      case 0120000:
+        e.type = 'l';
+        break;
+      case 0020000:
+        e.type = 'c';
+        break;
+      case 0060000:
+        e.type = 'b';
+        break;
+      case 0010000:
+        e.type = 'p';
+        break;
     }
     if (e.type == 'l') {
       e.target = reader.read_small_data();

@@ -14,8 +14,8 @@ struct RamdiskEntry {
   char type = '?';  // d - l c b p
   uint32_t perm = 0, uid = 0, gid = 0, nlink = 0, ino = 0, mtime = 0;
   uint32_t size = 0, rdev_major = 0, rdev_minor = 0;
-  std::string target;   // symlinks
-  std::string sha256;   // regular files, hex
+  std::string target;        // symlinks
+  std::string sha256;        // regular files, hex
   std::string line() const;  // without ino and mtime: what must not depend on layering
 };
 

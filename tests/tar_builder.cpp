@@ -11,12 +11,18 @@ namespace eifkit::test {
 
 static mode_t file_type(TarEntry::Type t) {
   switch (t) {
-    case TarEntry::Type::kDirectory: return AE_IFDIR;
-    case TarEntry::Type::kSymlink: return AE_IFLNK;
-    case TarEntry::Type::kCharDevice: return AE_IFCHR;
-    case TarEntry::Type::kBlockDevice: return AE_IFBLK;
-    case TarEntry::Type::kFifo: return AE_IFIFO;
-    default: return AE_IFREG;
+    case TarEntry::Type::kDirectory:
+      return AE_IFDIR;
+    case TarEntry::Type::kSymlink:
+      return AE_IFLNK;
+    case TarEntry::Type::kCharDevice:
+      return AE_IFCHR;
+    case TarEntry::Type::kBlockDevice:
+      return AE_IFBLK;
+    case TarEntry::Type::kFifo:
+      return AE_IFIFO;
+    default:
+      return AE_IFREG;
   }
 }
 
@@ -43,7 +49,8 @@ void write_layer_tar(const std::string& path, const std::vector<TarSpec>& entrie
       archive_entry_set_rdevminor(e, s.rdev_minor);
     }
     if (s.xattr) archive_entry_xattr_add_entry(e, "security.capability", "\x01\x00\x00\x02", 4);
-    archive_entry_set_size(e, s.type == TarEntry::Type::kFile ? static_cast<la_int64_t>(s.data.size()) : 0);
+    archive_entry_set_size(
+        e, s.type == TarEntry::Type::kFile ? static_cast<la_int64_t>(s.data.size()) : 0);
     if (archive_write_header(a, e) != ARCHIVE_OK) {
       const char* why = archive_error_string(a);
       throw std::runtime_error("tar header for " + s.path + ": " + (why ? why : "failed"));
