@@ -26,19 +26,15 @@ Subcommand add_attest_command(CLI::App& parent) {
       ->required()
       ->check(CLI::ExistingFile);
   app->add_option("--out", o->out, "Write the statement here, atomically (default: stdout)");
-  return {
-      app, [o] {
-        nlohmann::json statement = intoto_statement(load_record(o->record), o->record);
-        if (o->out.empty()) {
-          print_json(statement);
-          return 0;
-        }
-        std::string text = statement.dump(2) + "\n";
-        AtomicOutput out(o->out);
-        out.file().write_all(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
-        out.commit();
-        return 0;
-      }};
+  return {app, [o] {
+            nlohmann::json statement = intoto_statement(load_record(o->record), o->record);
+            if (o->out.empty()) {
+              print_json(statement);
+              return 0;
+            }
+            write_file_atomically(o->out, statement.dump(2) + "\n");
+            return 0;
+          }};
 }
 
 }  // namespace eifkit::cli

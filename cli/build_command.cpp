@@ -126,10 +126,7 @@ std::optional<Signer> load_signer(const BuildOptions& o) {
 // record for policies when asked.
 void report(const BuildOptions& o, const EifWriteResult& result) {
   if (o.measurements_out) {
-    std::string record = build_record_from_eif(o.output).dump(2) + "\n";
-    AtomicOutput out(*o.measurements_out);
-    out.file().write_all({reinterpret_cast<const uint8_t*>(record.data()), record.size()});
-    out.commit();
+    write_file_atomically(*o.measurements_out, build_record_from_eif(o.output).dump(2) + "\n");
   }
   if (o.format == "qingtian") {
     print_json(qingtian_output(result.measurements));

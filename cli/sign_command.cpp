@@ -19,12 +19,6 @@ struct SignOptions {
   std::string eif, certificate, key, output, export_payload, signature;
 };
 
-void write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
-  AtomicOutput out(path);
-  out.file().write_all(bytes);
-  out.commit();
-}
-
 int run_sign(const SignOptions& o) {
   if (o.certificate.empty()) throw Error("sign needs --signing-certificate");
   int modes = !o.key.empty() + !o.export_payload.empty() + !o.signature.empty();
@@ -45,8 +39,8 @@ int run_sign(const SignOptions& o) {
     require_signature_section_fits(cert, pcr0);  // step 2 would refuse it
     SigningPayload payload = signing_payload(pcr0, curve);
     std::string digest_file = o.export_payload + "." + payload.digest_algorithm;
-    write_file(o.export_payload, payload.to_be_signed);
-    write_file(digest_file, payload.digest);
+    write_file_atomically(o.export_payload, payload.to_be_signed);
+    write_file_atomically(digest_file, payload.digest);
     print_json({{"PayloadFile", o.export_payload},
                 {"DigestFile", digest_file},
                 {"DigestAlgorithm", payload.digest_algorithm},

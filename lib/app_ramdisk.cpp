@@ -6,29 +6,11 @@
 
 #include "lib/cpio_writer.h"
 #include "lib/error.h"
+#include "lib/file_range.h"
 
 namespace eifkit {
 
 namespace {
-
-// Reads one file's bytes back from the spool.
-class SpoolRange : public ByteSource {
- public:
-  SpoolRange(SpoolFile& spool, uint64_t offset, uint64_t size)
-      : spool_(spool), offset_(offset), left_(size) {}
-  size_t read(std::span<uint8_t> buf) override {
-    size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), left_));
-    if (n == 0) return 0;
-    spool_.read_at(buf.first(n), offset_);
-    offset_ += n;
-    left_ -= n;
-    return n;
-  }
-
- private:
-  SpoolFile& spool_;
-  uint64_t offset_, left_;
-};
 
 struct LinkGroup {
   uint32_t names = 0;    // how many names the inode has in the tree
@@ -112,7 +94,7 @@ class Writer {
       throw Error("rootfs" + path.substr(6) + ": file is " + std::to_string(size) +
                   " bytes; a cpio newc ramdisk holds files under 4 GiB");
     }
-    SpoolRange data(*image_.spool, inode.spool_offset, size);
+    FileRange data(image_.spool->file(), inode.spool_offset, size);
     cpio_.add_file(path, meta, size, data);
   }
 

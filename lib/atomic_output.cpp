@@ -50,4 +50,14 @@ void AtomicOutput::commit() {
   committed_ = true;
 }
 
+void write_file_atomically(const std::string& path, std::span<const uint8_t> bytes, unsigned mode) {
+  AtomicOutput out(path, mode);
+  out.file().write_all(bytes);
+  out.commit();
+}
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  write_file_atomically(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+}
+
 }  // namespace eifkit

@@ -2,6 +2,7 @@
 // file beside the target and renamed on commit(); removed if destroyed before that.
 #pragma once
 
+#include <span>
 #include <string>
 
 #include "lib/file.h"
@@ -27,5 +28,10 @@ class AtomicOutput {
   File file_;
   bool committed_ = false;
 };
+
+// A small output (a key, a certificate, a JSON record) written whole, atomically.
+void write_file_atomically(const std::string& path, std::span<const uint8_t> bytes,
+                           unsigned mode = 0644);
+void write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace eifkit

@@ -15,6 +15,7 @@ class SpoolFile {
   uint64_t size() const { return size_; }
   void append(std::span<const uint8_t> data);
   void read_at(std::span<uint8_t> buf, uint64_t offset) { file_.pread_exact(buf, offset); }
+  File& file() { return file_; }
 
  private:
   File file_;

@@ -7,31 +7,10 @@
 #include "lib/cpio_reader.h"
 #include "lib/eif_reader.h"
 #include "lib/file.h"
+#include "lib/file_range.h"
 #include "lib/sha256.h"
 
 namespace eifkit::test {
-
-namespace {
-class FileRange : public ByteSource {
- public:
-  FileRange(const std::string& path, uint64_t offset, uint64_t size)
-      : file_(File::open_read(path)),
-        offset_(offset),
-        left_(std::min(size, file_.size() - offset)) {}
-  size_t read(std::span<uint8_t> buf) override {
-    size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), left_));
-    if (n == 0) return 0;
-    file_.pread_exact(buf.first(n), offset_);
-    offset_ += n;
-    left_ -= n;
-    return n;
-  }
-
- private:
-  File file_;
-  uint64_t offset_, left_;
-};
-}  // namespace
 
 std::string RamdiskEntry::line() const {
   char buf[128];
@@ -95,7 +74,8 @@ std::vector<RamdiskEntry> list_ramdisk(ByteSource& cpio) {
 
 std::vector<RamdiskEntry> list_ramdisk_file(const std::string& path, uint64_t offset,
                                             uint64_t size) {
-  FileRange range(path, offset, size);
+  File file = File::open_read(path);
+  FileRange range(file, offset, std::min(size, file.size() - offset));
   return list_ramdisk(range);
 }
 
