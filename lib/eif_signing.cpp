@@ -2,6 +2,7 @@
 
 #include "formats/signature_section.h"
 #include "lib/error.h"
+#include "lib/file_range.h"
 
 namespace eifkit {
 
@@ -87,13 +88,9 @@ namespace {
 // Copies one section's data from the input image.
 SectionProducer copy_of(EifImage& image, const EifSectionInfo& s) {
   return [&image, s](ByteSink& sink) {
+    FileRange range(image.file, s.data_offset(), s.size);
     std::vector<uint8_t> buf(1 << 20);
-    for (uint64_t done = 0; done < s.size;) {
-      size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), s.size - done));
-      image.file.pread_exact(std::span(buf).first(n), s.data_offset() + done);
-      sink.write(std::span(buf).first(n));
-      done += n;
-    }
+    for (size_t n; (n = range.read(buf)) > 0;) sink.write(std::span(buf).first(n));
   };
 }
 }  // namespace

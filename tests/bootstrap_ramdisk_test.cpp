@@ -5,34 +5,17 @@
 
 #include "lib/cpio_reader.h"
 #include "lib/error.h"
+#include "tests/memory_streams.h"
 #include "tests/test_support.h"
 
 namespace eifkit {
 namespace {
 
+using test::SpanSource;
+using test::VectorSink;
+
 using test::read_bytes;
 using test::vector_path;
-
-struct VectorSink : ByteSink {
-  std::vector<uint8_t> bytes;
-  void write(std::span<const uint8_t> data) override {
-    bytes.insert(bytes.end(), data.begin(), data.end());
-  }
-};
-
-class SpanSource : public ByteSource {
- public:
-  explicit SpanSource(std::span<const uint8_t> data) : data_(data) {}
-  size_t read(std::span<uint8_t> buf) override {
-    size_t n = std::min(buf.size(), data_.size());
-    std::copy_n(data_.begin(), n, buf.begin());
-    data_ = data_.subspan(n);
-    return n;
-  }
-
- private:
-  std::span<const uint8_t> data_;
-};
 
 const std::string kInit = vector_path("ramdisk/init.bin");
 const std::string kNsm = vector_path("ramdisk/nsm.ko.bin");

@@ -14,6 +14,7 @@
 #include "lib/cpio_reader.h"
 #include "lib/eif_reader.h"
 #include "tests/image_fixtures.h"
+#include "tests/memory_streams.h"
 #include "tests/ramdisk_listing.h"
 #include "tests/tar_builder.h"
 #include "tests/test_support.h"
@@ -100,25 +101,10 @@ std::vector<std::vector<uint8_t>> ramdisks(const std::string& eif) {
   return out;
 }
 
-class BytesSource : public ByteSource {
- public:
-  explicit BytesSource(const std::vector<uint8_t>& b) : bytes_(b) {}
-  size_t read(std::span<uint8_t> buf) override {
-    size_t n = std::min(buf.size(), bytes_.size() - pos_);
-    std::copy_n(bytes_.begin() + static_cast<long>(pos_), n, buf.begin());
-    pos_ += n;
-    return n;
-  }
-
- private:
-  const std::vector<uint8_t>& bytes_;
-  size_t pos_ = 0;
-};
-
 // A file's content in the application ramdisk: the init's cmd and env files.
 std::string app_file(const std::string& eif, const std::string& name) {
   std::vector<uint8_t> app = ramdisks(eif).at(1);
-  BytesSource source(app);
+  test::SpanSource source(app);
   CpioReader reader(source, eif + ": ramdisk 1");
   CpioHeader h;
   while (reader.next(h)) {

@@ -13,33 +13,16 @@
 
 #include "lib/cpio_reader.h"
 #include "lib/error.h"
+#include "tests/memory_streams.h"
 #include "tests/test_support.h"
 
 namespace eifkit {
 namespace {
 
-struct VectorSink : ByteSink {
-  std::vector<uint8_t> bytes;
-  void write(std::span<const uint8_t> data) override {
-    bytes.insert(bytes.end(), data.begin(), data.end());
-  }
-};
-
-// Hands out at most `step` bytes per read, so that callers must loop.
-class SpanSource : public ByteSource {
- public:
-  explicit SpanSource(std::span<const uint8_t> data, size_t step = 7) : data_(data), step_(step) {}
-  size_t read(std::span<uint8_t> buf) override {
-    size_t n = std::min({buf.size(), data_.size(), step_});
-    std::copy_n(data_.begin(), n, buf.begin());
-    data_ = data_.subspan(n);
-    return n;
-  }
-
- private:
-  std::span<const uint8_t> data_;
-  size_t step_;
-};
+using test::SpanSource;
+using test::VectorSink;
+// Small reads, so that callers must loop.
+constexpr size_t kStep = 7;
 
 // Endless zeros: stands in for a file too big to create.
 struct ZeroSource : ByteSource {
@@ -238,7 +221,7 @@ TEST(CpioWriter, ShortSourceIsErrorNamingEntry) {
   VectorSink sink;
   CpioWriter w(sink);
   auto data = pattern(10);
-  SpanSource source(data);
+  SpanSource source(data, kStep);
   EXPECT_EQ(error_of([&] { w.add_file("usr/bin/tool", meta(0755), 20, source); }),
             "usr/bin/tool: data ended after 10 of 20 bytes");
 }
@@ -247,7 +230,7 @@ TEST(CpioWriter, SourceLongerThanSizeIsReadOnlyToSize) {
   VectorSink sink;
   CpioWriter w(sink);
   auto data = pattern(100);
-  SpanSource source(data);
+  SpanSource source(data, kStep);
   w.add_file("f", meta(0644), 40, source);
   w.finish();
   auto entries = read_all(sink.bytes);

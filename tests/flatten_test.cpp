@@ -9,6 +9,7 @@
 #include "lib/app_ramdisk.h"
 #include "lib/error.h"
 #include "lib/file_source.h"
+#include "tests/memory_streams.h"
 #include "tests/ramdisk_listing.h"
 #include "tests/tar_builder.h"
 #include "tests/test_support.h"
@@ -19,29 +20,6 @@ namespace {
 using test::TarSpec;
 using testing::ElementsAre;
 using testing::HasSubstr;
-
-class MemorySink : public ByteSink {
- public:
-  void write(std::span<const uint8_t> data) override {
-    bytes.insert(bytes.end(), data.begin(), data.end());
-  }
-  std::vector<uint8_t> bytes;
-};
-
-class MemorySource : public ByteSource {
- public:
-  explicit MemorySource(const std::vector<uint8_t>& b) : bytes_(b) {}
-  size_t read(std::span<uint8_t> buf) override {
-    size_t n = std::min(buf.size(), bytes_.size() - pos_);
-    std::copy_n(bytes_.begin() + static_cast<long>(pos_), n, buf.begin());
-    pos_ += n;
-    return n;
-  }
-
- private:
-  const std::vector<uint8_t>& bytes_;
-  size_t pos_ = 0;
-};
 
 class FlattenTest : public testing::Test {
  protected:
@@ -59,14 +37,14 @@ class FlattenTest : public testing::Test {
     }
     FlattenedImage image = flattener.finish();
     xattrs_ = image.entries_with_xattrs;
-    MemorySink sink;
+    test::VectorSink sink;
     write_app_ramdisk(sink, image, command);
     return sink.bytes;
   }
 
   std::vector<std::string> listing(const std::vector<std::vector<TarSpec>>& layers) {
     auto bytes = ramdisk(layers);
-    MemorySource source(bytes);
+    test::SpanSource source(bytes);
     return test::lines(test::list_ramdisk(source));
   }
 
@@ -157,7 +135,7 @@ TEST_F(FlattenTest, HardLinksShareOneInodeWithDataOnLastName) {
   auto bytes = ramdisk(
       {{TarSpec::file("bin/tool", "hello\n", 0755), TarSpec::hardlink("bin/alias", "bin/tool"),
         TarSpec::hardlink("usr/other", "bin/tool")}});
-  MemorySource source(bytes);
+  test::SpanSource source(bytes);
   auto entries = test::list_ramdisk(source);
   std::vector<test::RamdiskEntry> links;
   for (const auto& e : entries) {
