@@ -4,9 +4,9 @@
 #include <string>
 
 #include "cli/subcommand.h"
-#include "lib/atomic_output.h"
-#include "lib/build_record.h"
-#include "lib/intoto.h"
+#include "lib/base/atomic_output.h"
+#include "lib/policy/build_record.h"
+#include "lib/policy/intoto.h"
 
 namespace eifkit::cli {
 

@@ -9,18 +9,19 @@
 #include <memory>
 
 #include "cli/subcommand.h"
-#include "lib/atomic_output.h"
-#include "lib/boot_files.h"
-#include "lib/build_record.h"
-#include "lib/build_time.h"
-#include "lib/bundled_init.h"
-#include "lib/eif_signing.h"
-#include "lib/eif_writer.h"
-#include "lib/error.h"
-#include "lib/file.h"
+#include "lib/base/atomic_output.h"
+#include "lib/base/build_time.h"
+#include "lib/base/error.h"
+#include "lib/base/file.h"
+#include "lib/eif/eif_writer.h"
+#include "lib/eif/metadata.h"
 #include "lib/image_build.h"
-#include "lib/kernel_config.h"
-#include "lib/metadata.h"
+#include "lib/policy/build_record.h"
+#include "lib/ramdisk/boot_files.h"
+#include "lib/ramdisk/bundled_init.h"
+#include "lib/ramdisk/kernel_config.h"
+#include "lib/signing/eif_signature.h"
+#include "lib/signing/pcr8.h"
 
 namespace eifkit::cli {
 

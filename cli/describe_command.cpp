@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "cli/subcommand.h"
-#include "lib/eif_description.h"
-#include "lib/eif_reader.h"
+#include "lib/eif/eif_description.h"
+#include "lib/eif/eif_reader.h"
 
 namespace eifkit::cli {
 

@@ -2,9 +2,9 @@
 #include <memory>
 
 #include "cli/subcommand.h"
-#include "lib/eif_extract.h"
-#include "lib/eif_reader.h"
-#include "lib/error.h"
+#include "lib/base/error.h"
+#include "lib/eif/eif_extract.h"
+#include "lib/eif/eif_reader.h"
 
 namespace eifkit::cli {
 

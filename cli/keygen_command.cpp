@@ -6,10 +6,14 @@
 
 #include "cli/subcommand.h"
 #include "formats/hex.h"
-#include "lib/atomic_output.h"
-#include "lib/eif_signing.h"
-#include "lib/error.h"
-#include "lib/signing_crypto.h"
+#include "lib/base/atomic_output.h"
+#include "lib/base/error.h"
+#include "lib/signing/certificate.h"
+#include "lib/signing/curve.h"
+#include "lib/signing/ecdsa_signature.h"
+#include "lib/signing/eif_signature.h"
+#include "lib/signing/pcr8.h"
+#include "lib/signing/private_key.h"
 
 namespace eifkit::cli {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "cli/subcommand.h"
-#include "lib/error.h"
+#include "lib/base/error.h"
 
 namespace eifkit::cli {
 

@@ -3,7 +3,8 @@
 
 #include "cli/subcommand.h"
 #include "formats/hex.h"
-#include "lib/runtime_pcrs.h"
+#include "lib/hash/runtime_pcrs.h"
+#include "lib/signing/pcr8.h"
 
 namespace eifkit::cli {
 

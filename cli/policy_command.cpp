@@ -5,13 +5,13 @@
 #include <vector>
 
 #include "cli/subcommand.h"
-#include "lib/build_record.h"
-#include "lib/error.h"
-#include "lib/file.h"
-#include "lib/json_read.h"
-#include "lib/policy_aws.h"
-#include "lib/policy_check.h"
-#include "lib/policy_huawei.h"
+#include "lib/base/error.h"
+#include "lib/base/file.h"
+#include "lib/base/json_read.h"
+#include "lib/policy/build_record.h"
+#include "lib/policy/policy_aws.h"
+#include "lib/policy/policy_check.h"
+#include "lib/policy/policy_huawei.h"
 
 namespace eifkit::cli {
 

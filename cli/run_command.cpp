@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "cli/subcommand.h"
-#include "lib/eif_reader.h"
-#include "lib/qemu_run.h"
+#include "lib/eif/eif_reader.h"
+#include "lib/run/qemu_run.h"
 
 namespace eifkit::cli {
 

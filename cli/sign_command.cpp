@@ -5,11 +5,13 @@
 
 #include "cli/subcommand.h"
 #include "formats/hex.h"
-#include "lib/atomic_output.h"
-#include "lib/eif_reader.h"
-#include "lib/eif_signing.h"
-#include "lib/error.h"
-#include "lib/file.h"
+#include "lib/base/atomic_output.h"
+#include "lib/base/error.h"
+#include "lib/base/file.h"
+#include "lib/eif/eif_reader.h"
+#include "lib/eif/eif_resign.h"
+#include "lib/signing/eif_signature.h"
+#include "lib/signing/pcr8.h"
 
 namespace eifkit::cli {
 

@@ -4,9 +4,9 @@
 #include <memory>
 
 #include "cli/subcommand.h"
-#include "lib/build_time.h"
-#include "lib/eif_verify.h"
-#include "lib/error.h"
+#include "lib/base/build_time.h"
+#include "lib/base/error.h"
+#include "lib/eif/eif_verify.h"
 
 namespace eifkit::cli {
 

@@ -11,6 +11,9 @@
 
 namespace eifkit {
 
+// nitro-cli's cap on a signature section; readers refuse a larger one, so none is written.
+inline constexpr uint64_t kMaxSignatureSize = 32 << 10;
+
 struct SignatureEntry {
   std::vector<uint8_t> certificate_pem;
   std::vector<uint8_t> cose_sign1;

@@ -1,12 +1,13 @@
 #include "lib/image_build.h"
 
-#include "lib/app_ramdisk.h"
-#include "lib/bootstrap_ramdisk.h"
-#include "lib/docker_info.h"
-#include "lib/error.h"
-#include "lib/image_user.h"
-#include "lib/kernel_config.h"
-#include "lib/metadata.h"
+#include "lib/base/error.h"
+#include "lib/eif/metadata.h"
+#include "lib/image/docker_info.h"
+#include "lib/image/image_user.h"
+#include "lib/ramdisk/app_ramdisk.h"
+#include "lib/ramdisk/bootstrap_ramdisk.h"
+#include "lib/ramdisk/kernel_config.h"
+#include "lib/signing/pcr8.h"
 
 namespace eifkit {
 

@@ -9,12 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lib/boot_files.h"
-#include "lib/eif_signing.h"
-#include "lib/eif_writer.h"
-#include "lib/enclave_command.h"
-#include "lib/flatten.h"
-#include "lib/image_source.h"
+#include "lib/eif/eif_writer.h"
+#include "lib/image/flatten.h"
+#include "lib/image/image_source.h"
+#include "lib/ramdisk/boot_files.h"
+#include "lib/ramdisk/enclave_command.h"
+#include "lib/signing/eif_signature.h"
 
 namespace eifkit {
 

@@ -1,0 +1,1 @@
+/* Links one subsystem library alone (lib/CMakeLists.txt). */

@@ -1,0 +1,33 @@
+#include "lib/base/spool_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "lib/base/error.h"
+
+namespace eifkit {
+
+static File open_anonymous_temp() {
+  const char* env = std::getenv("TMPDIR");
+  std::string dir = env && *env ? env : "/tmp";
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) return File(fd, dir + " (spool)");
+  // Filesystems without O_TMPFILE: create, then unlink at once.
+  std::string pattern = dir + "/eifkit-spool-XXXXXX";
+  fd = ::mkostemp(pattern.data(), O_CLOEXEC);
+  if (fd < 0) fail_errno(dir, "cannot create a temporary file");
+  ::unlink(pattern.c_str());
+  return File(fd, dir + " (spool)");
+}
+
+SpoolFile::SpoolFile() : file_(open_anonymous_temp()) {}
+
+void SpoolFile::append(std::span<const uint8_t> data) {
+  file_.pwrite_all(data, size_);
+  size_ += data.size();
+}
+
+}  // namespace eifkit

@@ -1,0 +1,127 @@
+#include "lib/eif/eif_reader.h"
+
+#include <array>
+
+#include "formats/eif_section.h"
+#include "formats/signature_section.h"
+#include "lib/base/error.h"
+#include "lib/eif/pcr_accumulator.h"
+#include "lib/hash/crc32.h"
+#include "lib/signing/pcr8.h"
+
+namespace eifkit {
+
+static constexpr size_t kChunk = 1 << 20;
+
+EifImage open_eif(const std::string& path) {
+  EifImage image{File::open_read(path), 0, {}, {}};
+  image.file_size = image.file.size();
+  if (image.file_size < kEifHeaderSize) {
+    fail(path, "too short for an EIF header (" + std::to_string(image.file_size) + " bytes, " +
+                   "need " + std::to_string(kEifHeaderSize) + ")");
+  }
+  std::array<uint8_t, kEifHeaderSize> raw{};
+  image.file.pread_exact(raw, 0);
+  image.header = decode_eif_header(raw.data());
+  if (auto problem = eif_header_problem(image.header, image.file_size)) fail(path, *problem);
+
+  std::array<int, 6> count_by_type{};
+  for (size_t i = 0; i < image.header.num_sections; ++i) {
+    std::array<uint8_t, kSectionHeaderSize> raw_section{};
+    image.file.pread_exact(raw_section, image.header.section_offsets[i]);
+    SectionHeader sh = decode_section_header(raw_section.data());
+    const std::string which = "section " + std::to_string(i);
+    if (!is_known_section_type(sh.type)) {
+      fail(path, which + " has unknown type " + std::to_string(sh.type));
+    }
+    if (sh.size != image.header.section_sizes[i]) {
+      fail(path, which + " header says " + std::to_string(sh.size) +
+                     " bytes but the header table says " +
+                     std::to_string(image.header.section_sizes[i]));
+    }
+    if (++count_by_type[sh.type] > 1 && sh.type != static_cast<uint16_t>(SectionType::kRamdisk)) {
+      fail(path, "more than one " + std::string(section_type_name(sh.type)) + " section");
+    }
+    image.sections.push_back({sh.type, sh.flags, image.header.section_offsets[i], sh.size});
+  }
+  for (SectionType required :
+       {SectionType::kKernel, SectionType::kCmdline, SectionType::kRamdisk}) {
+    if (count_by_type[static_cast<size_t>(required)] == 0) {
+      fail(path, "has no " + std::string(section_type_name(static_cast<uint16_t>(required))) +
+                     " section");
+    }
+  }
+  return image;
+}
+
+static void check_kept_size(const std::string& path, const EifSectionInfo& s, uint64_t max) {
+  if (s.size > max) {
+    fail(path, std::string(section_type_name(s.type)) + " section is " + std::to_string(s.size) +
+                   " bytes (at most " + std::to_string(max) + ")");
+  }
+}
+
+// PCR8 of a signed image: the first signature's certificate, as nitro-cli measures it.
+static Pcr pcr8_of_signature_section(const std::string& path, const std::vector<uint8_t>& section) {
+  std::string problem;
+  auto entries = decode_signature_section(section, problem);
+  if (!entries) fail(path, problem);
+  return pcr8_of_certificate(
+      Certificate::from_pem(entries->front().certificate_pem, path + ": signature section"));
+}
+
+EifScan scan_eif(EifImage& image) {
+  const std::string& path = image.file.path();
+  EifScan scan;
+  PcrAccumulator pcrs;
+  auto header_bytes = encode_eif_header(image.header);
+  uint32_t crc = crc32_update(0, std::span(header_bytes).first(kEifCrcCoveredHeaderBytes));
+  std::vector<uint8_t> buf(kChunk);
+
+  for (const EifSectionInfo& s : image.sections) {
+    // Sections kept whole are small by nature; bound them before reading.
+    std::vector<uint8_t>* keep = nullptr;
+    std::vector<uint8_t> metadata, signature;
+    switch (static_cast<SectionType>(s.type)) {
+      case SectionType::kMetadata:
+        check_kept_size(path, s, kMaxMetadataSize);
+        keep = &metadata;
+        break;
+      case SectionType::kSignature:
+        check_kept_size(path, s, kMaxSignatureSize);
+        keep = &signature;
+        break;
+      case SectionType::kCmdline:
+        check_kept_size(path, s, kMaxCmdlineSize);
+        keep = &scan.cmdline;
+        break;
+      default:
+        break;
+    }
+    auto section_header = encode_section_header({s.type, s.flags, s.size});
+    crc = crc32_update(crc, section_header);
+    pcrs.begin_section(s.type);
+    for (uint64_t done = 0; done < s.size;) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, s.size - done));
+      std::span<uint8_t> chunk = std::span(buf).first(n);
+      image.file.pread_exact(chunk, s.data_offset() + done);
+      pcrs.update(chunk, [&] { crc = crc32_update(crc, chunk); });
+      if (keep) keep->insert(keep->end(), chunk.begin(), chunk.end());
+      done += n;
+    }
+    if (s.type == static_cast<uint16_t>(SectionType::kMetadata)) {
+      scan.metadata = nlohmann::json::parse(metadata, nullptr, /*allow_exceptions=*/false);
+      if (scan.metadata->is_discarded()) fail(path, "metadata section is not valid JSON");
+    }
+    if (s.type == static_cast<uint16_t>(SectionType::kSignature)) {
+      scan.signature = std::move(signature);
+    }
+  }
+  scan.measurements = pcrs.finish();
+  if (scan.signature) scan.measurements.pcr8 = pcr8_of_signature_section(path, *scan.signature);
+  scan.computed_crc = crc;
+  scan.crc_ok = crc == image.header.crc32;
+  return scan;
+}
+
+}  // namespace eifkit

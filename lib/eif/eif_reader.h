@@ -1,0 +1,55 @@
+// Reads any EIF (eifkit's, nitro-cli's, the reference builder's): validates the header and
+// section table before trusting them, then streams every section once to recompute the PCRs
+// and the CRC.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "formats/eif_header.h"
+#include "formats/signature_section.h"
+#include "lib/base/file.h"
+#include "lib/hash/measurements.h"
+
+namespace eifkit {
+
+// Sections larger than these (and kMaxSignatureSize) are refused before any is read into
+// memory.
+inline constexpr uint64_t kMaxMetadataSize = 16 << 20;
+inline constexpr uint64_t kMaxCmdlineSize = 64 << 10;
+
+struct EifSectionInfo {
+  uint16_t type = 0;
+  uint16_t flags = 0;
+  uint64_t offset = 0;  // of the section header
+  uint64_t size = 0;    // of the data
+  uint64_t data_offset() const { return offset + 12; }
+};
+
+struct EifImage {
+  File file;
+  uint64_t file_size = 0;
+  EifHeader header;
+  std::vector<EifSectionInfo> sections;  // in header-table order
+};
+
+struct EifScan {
+  Measurements measurements;
+  uint32_t computed_crc = 0;
+  bool crc_ok = false;
+  std::optional<nlohmann::json> metadata;         // parsed metadata section
+  std::optional<std::vector<uint8_t>> signature;  // raw signature section
+  std::vector<uint8_t> cmdline;
+};
+
+// Opens and validates structure (header, table, section headers). Throws Error naming the
+// file and the first problem found.
+EifImage open_eif(const std::string& path);
+// Streams every section once.
+EifScan scan_eif(EifImage& image);
+
+}  // namespace eifkit

@@ -1,0 +1,154 @@
+#include "lib/image/docker_archive.h"
+
+#include "lib/base/error.h"
+#include "lib/base/json_read.h"
+#include "lib/hash/sha256.h"
+#include "lib/image/image_config.h"
+#include "lib/image/image_select.h"
+#include "lib/image/oci_descriptor.h"
+#include "lib/image/oci_layout.h"
+
+namespace eifkit {
+namespace {
+
+struct Entry {
+  std::string config_name;          // normalized
+  std::vector<std::string> layers;  // as written in manifest.json
+  std::vector<std::string> repo_tags;
+  std::vector<uint8_t> config_bytes;
+  nlohmann::json config;
+};
+
+// The digest a file's name promises, if it promises one: "blobs/sha256/<hex>" (Docker 25+)
+// or, for the config, "<hex>.json" (classic docker, skopeo).
+std::optional<std::string> named_digest(const std::string& name, bool config) {
+  std::string candidate;
+  if (name.rfind("blobs/sha256/", 0) == 0) {
+    candidate = "sha256:" + name.substr(13);
+  } else if (config && name.size() == 69 && name.compare(64, 5, ".json") == 0) {
+    candidate = "sha256:" + name.substr(0, 64);
+  } else {
+    return std::nullopt;
+  }
+  if (!is_sha256_digest(candidate)) return std::nullopt;
+  return candidate;
+}
+
+std::string checked_reference(ImageFiles& files, const std::string& raw, const char* what) {
+  std::optional<std::string> name = reference_name(raw);
+  if (!name) {
+    fail(files.source(), std::string("manifest.json names a ") + what + " outside the " +
+                             files.kind() + ": " + raw);
+  }
+  if (!files.size(*name)) {
+    fail(files.source(), std::string(what) + " " + raw + " is missing from the " + files.kind());
+  }
+  return *name;
+}
+
+// RepoTags may be null (an untagged image) or absent.
+std::vector<std::string> repo_tags_of(const nlohmann::json& json) {
+  std::vector<std::string> tags;
+  if (auto it = json.find("RepoTags"); it != json.end() && it->is_array()) {
+    for (const auto& t : *it) {
+      if (t.is_string()) tags.push_back(t.get<std::string>());
+    }
+  }
+  return tags;
+}
+
+Entry read_entry(ImageFiles& files, const nlohmann::json& json, const std::string& where) {
+  Entry e;
+  e.config_name = checked_reference(files, string_field(json, "Config", where), "config");
+  for (const auto& layer : array_field(json, "Layers", where)) {
+    if (!layer.is_string()) throw Error(where + ": \"Layers\" holds a non-string");
+    e.layers.push_back(layer.get<std::string>());
+  }
+  e.repo_tags = repo_tags_of(json);
+  std::string config_where = files.source() + ": " + e.config_name;
+  e.config_bytes = read_small(files, e.config_name, kMaxJsonBytes);
+  if (auto expected = named_digest(e.config_name, true)) {
+    std::string actual = sha256_digest_string(sha256(e.config_bytes));
+    if (actual != *expected) fail_digest_mismatch(config_where, actual, *expected);
+  }
+  e.config = parse_json(e.config_bytes, config_where);
+  return e;
+}
+
+bool has_tag(const std::vector<std::string>& repo_tags, const std::string& tag) {
+  for (const auto& t : repo_tags) {
+    if (t == tag || familiar_name(t) == tag) return true;
+    if (t.size() > tag.size() && t.compare(t.size() - tag.size(), tag.size(), tag) == 0 &&
+        t[t.size() - tag.size() - 1] == ':') {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+ResolvedImage resolve_docker_archive(ImageFiles& files, const std::optional<std::string>& tag,
+                                     const std::optional<Platform>& wanted,
+                                     const Platform& fallback) {
+  const std::string& source = files.source();
+  std::string where = source + ": manifest.json";
+  nlohmann::json manifest = parse_json(read_small(files, "manifest.json", kMaxJsonBytes), where);
+  if (!manifest.is_array()) throw Error(where + ": expected a JSON array");
+
+  std::vector<Entry> entries;
+  std::vector<std::string> all_tags;
+  for (size_t i = 0; i < manifest.size(); ++i) {
+    std::string entry_where = where + ": entry " + std::to_string(i + 1);
+    const nlohmann::json& json = manifest[i];
+    if (!json.is_object()) throw Error(entry_where + ": expected a JSON object");
+    // Tags are checked before the config is read, so an unwanted broken entry does no harm.
+    std::vector<std::string> repo_tags = repo_tags_of(json);
+    all_tags.insert(all_tags.end(), repo_tags.begin(), repo_tags.end());
+    if (tag && !has_tag(repo_tags, *tag)) continue;
+    entries.push_back(read_entry(files, json, entry_where));
+  }
+  if (tag && entries.empty()) {
+    std::string present;
+    for (const auto& t : all_tags) present += (present.empty() ? "" : ", ") + t;
+    fail(source, "no image tagged " + *tag +
+                     (present.empty() ? " (it has no tags)" : " (tags: " + present + ")"));
+  }
+  if (entries.empty()) fail(source, "manifest.json lists no images");
+
+  std::vector<ImageChoice> choices;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    ImageChoice c;
+    c.platform = config_platform(entries[i].config);
+    c.id = sha256_digest_string(sha256(entries[i].config_bytes));
+    c.group = i;
+    c.label = entries[i].repo_tags.empty() ? "untagged " + c.id : entries[i].repo_tags.front();
+    choices.push_back(std::move(c));
+  }
+  size_t chosen_index = select_image(choices, wanted, fallback, source);
+  Entry& chosen = entries[chosen_index];
+
+  std::string config_where = source + ": " + chosen.config_name;
+  std::vector<std::string> diff_ids = config_diff_ids(chosen.config, config_where);
+  if (diff_ids.size() != chosen.layers.size()) {
+    fail(config_where, "config lists " + std::to_string(diff_ids.size()) +
+                           " diff_ids but manifest.json lists " +
+                           std::to_string(chosen.layers.size()) + " layers");
+  }
+  ResolvedImage image;
+  for (size_t i = 0; i < chosen.layers.size(); ++i) {
+    std::string name = checked_reference(files, chosen.layers[i], "layer");
+    LayerChecks checks;
+    checks.digest = named_digest(name, false);
+    checks.diff_id = diff_ids[i];
+    image.layers.push_back({name, checks});
+  }
+  image.info.id = choices[chosen_index].id;
+  image.info.repo_tags = chosen.repo_tags;
+  image.info.platform = choices[chosen_index].platform;
+  image.info.config = std::move(chosen.config);
+  image.info.source = source;
+  return image;
+}
+
+}  // namespace eifkit

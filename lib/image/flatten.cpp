@@ -1,0 +1,159 @@
+#include "lib/image/flatten.h"
+
+#include <vector>
+
+#include "formats/tar_path.h"
+#include "lib/base/error.h"
+
+namespace eifkit {
+
+static std::unique_ptr<FsNode> make_dir_node(size_t layer) {
+  auto node = std::make_unique<FsNode>();
+  node->inode = std::make_shared<Inode>();
+  node->layer = layer;
+  return node;
+}
+
+// Hides everything lower layers put under `dir`, keeping what the current layer added.
+static void remove_lower(FsNode& dir, size_t layer) {
+  for (auto it = dir.children.begin(); it != dir.children.end();) {
+    if (it->second->layer < layer) {
+      it = dir.children.erase(it);
+    } else {
+      if (it->second->is_dir()) remove_lower(*it->second, layer);
+      ++it;
+    }
+  }
+}
+
+static void copy_attributes(Inode& to, const TarEntry& from) {
+  to.mode = from.mode;
+  to.uid = from.uid;
+  to.gid = from.gid;
+  to.mtime = from.mtime;
+}
+
+Flattener::Flattener() {
+  image_.root = make_dir_node(0);
+  image_.spool = std::make_unique<SpoolFile>();
+}
+
+void Flattener::apply_layer(TarReader& layer, const std::string& layer_name) {
+  ++layer_;
+  TarEntry entry;
+  while (layer.next(entry)) apply_entry(entry, layer, layer_name);
+}
+
+void Flattener::apply_entry(const TarEntry& entry, TarReader& layer,
+                            const std::string& layer_name) {
+  auto where = [&](const std::string& what) { fail(layer_name, entry.path + ": " + what); };
+  auto parts = clean_tar_path(entry.path);
+  if (!parts) where("path escapes the image root");
+  if (parts->empty()) {
+    if (entry.type != TarEntry::Type::kDirectory) where("the image root is not a directory");
+    copy_attributes(*image_.root->inode, entry);
+    return;
+  }
+  const std::string name = parts->back();
+  parts->pop_back();
+  const bool is_whiteout = name == kOpaqueWhiteout || whiteout_target(name).has_value();
+
+  // Walk to the parent directory. A whiteout never creates directories.
+  FsNode* dir = image_.root.get();
+  for (size_t i = 0; i < parts->size(); ++i) {
+    auto it = dir->children.find((*parts)[i]);
+    if (it == dir->children.end()) {
+      if (is_whiteout) return;  // nothing below to hide
+      it = dir->children.emplace((*parts)[i], make_dir_node(layer_)).first;
+    }
+    FsNode* child = it->second.get();
+    if (!child->is_dir()) {
+      if (is_whiteout) return;
+      std::vector<std::string> prefix(parts->begin(), parts->begin() + static_cast<long>(i) + 1);
+      where(child->inode->type == TarEntry::Type::kSymlink
+                ? "parent " + join_path(prefix) + " is a symlink"
+                : "parent " + join_path(prefix) + " is not a directory");
+    }
+    dir = child;
+  }
+
+  if (name == kOpaqueWhiteout) {
+    remove_lower(*dir, layer_);
+    return;
+  }
+  if (auto target = whiteout_target(name)) {
+    auto it = dir->children.find(*target);
+    // A whiteout hides lower layers only, never what its own layer added.
+    if (it != dir->children.end() && it->second->layer < layer_) dir->children.erase(it);
+    return;
+  }
+  if (entry.xattr_count > 0) ++image_.entries_with_xattrs;
+
+  auto node = std::make_unique<FsNode>();
+  node->layer = layer_;
+  if (entry.type == TarEntry::Type::kHardlink) {
+    auto target = clean_tar_path(entry.link_target);
+    if (!target) where("hard link target " + entry.link_target + " escapes the image root");
+    const FsNode* found = image_.root.get();
+    for (const std::string& part : *target) {
+      auto it = found->is_dir() ? found->children.find(part) : found->children.end();
+      if (it == found->children.end()) {
+        found = nullptr;
+        break;
+      }
+      found = it->second.get();
+    }
+    if (!found || found->is_dir()) {
+      where("hard link to " + entry.link_target + ", which is not an earlier file in the image");
+    }
+    node->inode = found->inode;
+  } else {
+    node->inode = std::make_shared<Inode>();
+    Inode& inode = *node->inode;
+    inode.type = entry.type;
+    copy_attributes(inode, entry);
+    inode.link_target = entry.link_target;
+    inode.rdev_major = entry.rdev_major;
+    inode.rdev_minor = entry.rdev_minor;
+    if (entry.type == TarEntry::Type::kFile) {
+      inode.spool_offset = image_.spool->size();
+      std::vector<uint8_t> buf(1 << 16);
+      uint64_t total = 0;
+      for (size_t n; (n = layer.read_data(buf)) > 0;) {
+        image_.spool->append(std::span(buf).first(n));
+        total += n;
+      }
+      if (total != entry.size) where("data is shorter than its declared size");
+      inode.size = total;
+    }
+  }
+
+  auto existing = dir->children.find(name);
+  if (existing != dir->children.end() && existing->second->is_dir() && node->is_dir()) {
+    // A directory over a directory updates its attributes and merges the contents.
+    copy_attributes(*existing->second->inode, entry);
+    existing->second->layer = layer_;
+    return;
+  }
+  dir->children[name] = std::move(node);
+}
+
+FlattenedImage Flattener::finish() {
+  return std::move(image_);
+}
+
+FlattenedImage flatten_image(ImageSource& image, const LayerProgress& progress) {
+  Flattener flattener;
+  for (size_t i = 0; i < image.layer_count(); ++i) {
+    std::unique_ptr<LayerStream> stream = image.open_layer(i);
+    {
+      TarReader reader(*stream, stream->name());
+      flattener.apply_layer(reader, stream->name());
+    }
+    stream->finish();
+    if (progress) progress(i + 1, image.layer_count());
+  }
+  return flattener.finish();
+}
+
+}  // namespace eifkit

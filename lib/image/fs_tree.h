@@ -1,0 +1,40 @@
+// The flattened root filesystem of an image: directories own their children by name (sorted
+// bytewise, so walking the tree gives the canonical order); every name points at an inode,
+// and hard links share one. File contents live in a spool file, not in memory.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/image/tar_reader.h"
+
+namespace eifkit {
+
+struct Inode {
+  TarEntry::Type type = TarEntry::Type::kDirectory;  // never kHardlink
+  uint32_t mode = 0755;                              // permission bits (07777)
+  uint32_t uid = 0, gid = 0;
+  int64_t mtime = 0;
+  uint64_t size = 0;          // regular files
+  uint64_t spool_offset = 0;  // where a regular file's bytes start in the spool
+  std::string link_target;    // symlinks
+  uint32_t rdev_major = 0, rdev_minor = 0;
+};
+
+struct FsNode {
+  std::shared_ptr<Inode> inode;
+  size_t layer = 0;  // the layer that last wrote this name (whiteouts hide lower layers only)
+  std::map<std::string, std::unique_ptr<FsNode>> children;  // directories only
+
+  bool is_dir() const { return inode->type == TarEntry::Type::kDirectory; }
+};
+
+// Looks a path up inside the tree, following symlinks within the tree (never on the host),
+// as the enclave's kernel would. Returns nullptr when it does not resolve.
+const FsNode* resolve_in_tree(const FsNode& root, const std::string& absolute_path);
+
+}  // namespace eifkit

@@ -1,0 +1,46 @@
+// A flat root filesystem tar (docker export) as a one-layer image. Nothing names a digest for
+// it, so nothing is checked but the compression; the config comes from the caller.
+#include "lib/base/error.h"
+#include "lib/base/file.h"
+#include "lib/base/file_source.h"
+#include "lib/hash/sha256.h"
+#include "lib/image/image_source.h"
+#include "lib/image/layer_stream.h"
+
+namespace eifkit {
+namespace {
+
+class RootfsTar : public ImageSource {
+ public:
+  explicit RootfsTar(ImageInfo info) : info_(std::move(info)) {}
+
+  const ImageInfo& info() const override { return info_; }
+  size_t layer_count() const override { return 1; }
+
+  std::unique_ptr<LayerStream> open_layer(size_t index) override {
+    if (index != 0) throw std::out_of_range("layer index out of range");
+    return make_layer_stream(std::make_unique<FileSource>(info_.source), info_.source, {});
+  }
+
+ private:
+  ImageInfo info_;
+};
+
+}  // namespace
+
+// The id is "sha256:" + the digest of the config's compact dump(): there is no stored config
+// blob, and this way the same tar built with the same flags keeps the same id.
+std::unique_ptr<ImageSource> open_rootfs_tar(const std::string& path, nlohmann::json config,
+                                             const Platform& platform) {
+  File::open_read(path);  // a missing or unreadable file is reported now, not at the first layer
+  ImageInfo info;
+  std::string compact = config.dump();
+  info.id = sha256_digest_string(
+      sha256(std::span(reinterpret_cast<const uint8_t*>(compact.data()), compact.size())));
+  info.config = std::move(config);
+  info.platform = platform;
+  info.source = path;
+  return std::make_unique<RootfsTar>(std::move(info));
+}
+
+}  // namespace eifkit

@@ -1,0 +1,50 @@
+#include "lib/policy/intoto.h"
+
+#include <algorithm>
+
+#include "lib/base/error.h"
+#include "lib/base/json_read.h"
+#include "lib/policy/build_record.h"
+
+namespace eifkit {
+
+static std::string hex_digest(const nlohmann::json& eif, const char* key, size_t digits,
+                              const std::string& source) {
+  const std::string where = source + ": Eif";
+  if (!eif.contains(key)) {
+    fail(source, std::string("no Eif.") + key +
+                     ": an attestation names the EIF by its digests (a record of an EIF has them)");
+  }
+  std::string hex = string_field(eif, key, where);
+  bool ok = hex.size() == digits && std::all_of(hex.begin(), hex.end(), [](char c) {
+              return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+            });
+  if (!ok) {
+    fail(source, std::string("Eif.") + key + " is not " + std::to_string(digits) +
+                     " lowercase hexadecimal digits");
+  }
+  return hex;
+}
+
+nlohmann::json intoto_statement(const nlohmann::json& record, const std::string& source) {
+  record_pcrs(record, source);  // the measurements must be sound
+  if (!record.contains("Eif")) {
+    fail(source,
+         "no Eif: an attestation names the EIF by its digests (a record of an EIF has "
+         "them)");
+  }
+  const nlohmann::json& eif = object_field(record, "Eif", source);
+  std::string path = string_field(eif, "Path", source + ": Eif");
+  std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  if (name.empty()) fail(source, "Eif.Path \"" + path + "\" has no file name");
+  nlohmann::json subject = {{"name", name},
+                            {"digest",
+                             {{"sha256", hex_digest(eif, "Sha256", 64, source)},
+                              {"sha384", hex_digest(eif, "Sha384", 96, source)}}}};
+  return {{"_type", kInTotoStatementType},
+          {"subject", nlohmann::json::array({subject})},
+          {"predicateType", kEnclaveMeasurementsPredicateType},
+          {"predicate", {{"measurements", record["Measurements"]}, {"buildRecord", record}}}};
+}
+
+}  // namespace eifkit

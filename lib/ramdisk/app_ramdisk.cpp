@@ -1,0 +1,147 @@
+#include "lib/ramdisk/app_ramdisk.h"
+
+#include <algorithm>
+#include <limits>
+#include <unordered_map>
+
+#include "lib/base/error.h"
+#include "lib/base/file_range.h"
+#include "lib/cpio/cpio_writer.h"
+
+namespace eifkit {
+
+namespace {
+
+struct LinkGroup {
+  uint32_t names = 0;    // how many names the inode has in the tree
+  uint32_t written = 0;  // how many of them are in the archive so far
+  uint32_t ino = 0;
+};
+
+// newc stores a 32-bit mtime; times outside it are clamped so the build stays deterministic.
+uint32_t newc_mtime(int64_t t) {
+  return static_cast<uint32_t>(std::clamp<int64_t>(t, 0, std::numeric_limits<uint32_t>::max()));
+}
+
+CpioMeta meta_of(const Inode& inode) {
+  CpioMeta m;
+  m.perm = inode.mode & 07777;
+  m.uid = inode.uid;
+  m.gid = inode.gid;
+  m.mtime = newc_mtime(inode.mtime);
+  return m;
+}
+
+void count_links(const FsNode& dir, std::unordered_map<const Inode*, LinkGroup>& groups) {
+  for (const auto& [name, child] : dir.children) {
+    if (child->inode->type == TarEntry::Type::kFile) ++groups[child->inode.get()].names;
+    if (child->is_dir()) count_links(*child, groups);
+  }
+}
+
+class Writer {
+ public:
+  Writer(ByteSink& out, FlattenedImage& image) : cpio_(out), image_(image) {
+    count_links(*image.root, groups_);
+  }
+
+  void tree(const FsNode& dir, const std::string& prefix) {
+    for (const auto& [name, child] : dir.children) {
+      std::string path = prefix + "/" + name;
+      entry(path, *child);
+      if (child->is_dir()) tree(*child, path);
+    }
+  }
+
+  void entry(const std::string& path, const FsNode& node) {
+    const Inode& inode = *node.inode;
+    CpioMeta meta = meta_of(inode);
+    switch (inode.type) {
+      case TarEntry::Type::kDirectory:
+        cpio_.add_directory(path, meta);
+        return;
+      case TarEntry::Type::kSymlink:
+        cpio_.add_symlink(path, inode.link_target, meta);
+        return;
+      case TarEntry::Type::kCharDevice:
+      case TarEntry::Type::kBlockDevice:
+        cpio_.add_device(
+            path,
+            inode.type == TarEntry::Type::kCharDevice ? DeviceType::kChar : DeviceType::kBlock,
+            inode.rdev_major, inode.rdev_minor, meta);
+        return;
+      case TarEntry::Type::kFifo:
+        cpio_.add_fifo(path, meta);
+        return;
+      case TarEntry::Type::kFile:
+        file(path, inode, meta);
+        return;
+      case TarEntry::Type::kHardlink:
+        break;  // resolved to a shared inode while flattening
+    }
+  }
+
+  void file(const std::string& path, const Inode& inode, CpioMeta meta) {
+    LinkGroup& group = groups_[&inode];
+    uint64_t size = inode.size;
+    if (group.names > 1) {
+      if (group.written == 0) group.ino = cpio_.reserve_ino();
+      meta.ino = group.ino;
+      meta.nlink = group.names;
+      if (++group.written < group.names) size = 0;  // the data travels with the last name
+    }
+    if (size >= (uint64_t{1} << 32)) {
+      throw Error("rootfs" + path.substr(6) + ": file is " + std::to_string(size) +
+                  " bytes; a cpio newc ramdisk holds files under 4 GiB");
+    }
+    FileRange data(image_.spool->file(), inode.spool_offset, size);
+    cpio_.add_file(path, meta, size, data);
+  }
+
+  CpioWriter& cpio() { return cpio_; }
+
+ private:
+  CpioWriter cpio_;
+  FlattenedImage& image_;
+  std::unordered_map<const Inode*, LinkGroup> groups_;
+};
+
+}  // namespace
+
+void add_required_dirs(FsNode& root) {
+  for (const char* name : {"dev", "proc", "run", "sys", "tmp", "var"}) {
+    if (root.children.count(name)) continue;
+    auto node = std::make_unique<FsNode>();
+    node->inode = std::make_shared<Inode>();  // directory, 0755, root, mtime 0
+    root.children.emplace(name, std::move(node));
+  }
+}
+
+void write_app_ramdisk(ByteSink& out, FlattenedImage& image, const EnclaveCommand& command) {
+  add_required_dirs(*image.root);
+  Writer w(out, image);
+  w.cpio().add_directory("rootfs", meta_of(*image.root->inode));
+  w.tree(*image.root, "rootfs");
+  CpioMeta file_meta;
+  file_meta.perm = 0644;
+  std::string cmd = lines_file(command.argv), env = lines_file(command.env);
+  w.cpio().add_file("cmd", file_meta,
+                    std::span(reinterpret_cast<const uint8_t*>(cmd.data()), cmd.size()));
+  w.cpio().add_file("env", file_meta,
+                    std::span(reinterpret_cast<const uint8_t*>(env.data()), env.size()));
+  for (auto [name, value] : {std::pair{"user", &command.user}, {"workdir", &command.workdir}}) {
+    if (value->empty()) continue;
+    std::string line = *value + "\n";
+    w.cpio().add_file(name, file_meta,
+                      std::span(reinterpret_cast<const uint8_t*>(line.data()), line.size()));
+  }
+  w.cpio().finish();
+}
+
+SectionProducer app_ramdisk_section(FlattenedImage& image, EnclaveCommand command) {
+  return [&image, command = std::move(command)](ByteSink& sink) {
+    write_app_ramdisk(sink, image, command);
+  };
+}
+
+}  // namespace eifkit

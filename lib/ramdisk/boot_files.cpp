@@ -1,0 +1,108 @@
+#include "lib/ramdisk/boot_files.h"
+
+#include <sys/stat.h>
+
+#include <array>
+#include <cstring>
+#include <vector>
+
+#include "lib/base/error.h"
+#include "lib/base/file.h"
+
+namespace eifkit {
+
+static bool is_file(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool is_dir(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::optional<Arch> kernel_image_arch(const std::string& kernel_path) {
+  File f = File::open_read(kernel_path);
+  std::array<uint8_t, 0x206> head{};
+  if (f.size() < head.size()) return std::nullopt;
+  f.pread_exact(head, 0);
+  if (std::memcmp(&head[0x202], "HdrS", 4) == 0) return Arch::kX86_64;
+  if (std::memcmp(&head[56], "ARM\x64", 4) == 0) return Arch::kAarch64;
+  return std::nullopt;
+}
+
+const char* default_cmdline(Arch arch) {
+  return arch == Arch::kAarch64
+             ? "reboot=k panic=30 pci=off nomodules console=ttyS0 random.trust_cpu=on "
+               "root=/dev/ram0"
+             : "reboot=k panic=30 pci=off nomodules console=ttyS0 i8042.noaux i8042.nomux "
+               "i8042.nopnp i8042.dumbkbd random.trust_cpu=on";
+}
+
+std::string read_cmdline_file(const std::string& path) {
+  auto bytes = read_small_file(path, 64 << 10);
+  std::string s(bytes.begin(), bytes.end());
+  const char* space = " \t\r\n\v\f";
+  size_t begin = s.find_first_not_of(space);
+  if (begin == std::string::npos) return "";
+  return s.substr(begin, s.find_last_not_of(space) - begin + 1);
+}
+
+BootFiles resolve_boot_files(const BootFileFlags& flags, const std::string& default_blobs) {
+  std::optional<std::string> blobs = flags.blobs_dir;
+  if (blobs && !is_dir(*blobs)) fail(*blobs, "--blobs: not a directory");
+  if (!blobs && is_dir(default_blobs)) blobs = default_blobs;
+  auto in_blobs = [&](const char* name) -> std::optional<std::string> {
+    if (blobs && is_file(*blobs + "/" + name)) return *blobs + "/" + name;
+    return std::nullopt;
+  };
+  std::vector<std::string> missing;
+  const std::string where = blobs ? " (not in " + *blobs + ")" : " (no --blobs directory)";
+
+  BootFiles out;
+  if (flags.kernel) {
+    out.kernel = *flags.kernel;
+  } else if (auto k = in_blobs("bzImage")) {
+    out.kernel = *k;
+  } else if (auto k2 = in_blobs("Image")) {
+    out.kernel = *k2;
+  } else {
+    missing.push_back("kernel (--kernel, or bzImage/Image)");
+  }
+  if (flags.init) {
+    out.init = *flags.init;
+  } else if (auto i = in_blobs("init")) {
+    out.init = *i;
+  } else if (flags.bundled_init) {
+    out.init = *flags.bundled_init;
+  } else {
+    missing.push_back("init (--init)");
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    throw Error("missing boot files: " + list + where);
+  }
+  for (const std::string* p : {&out.kernel, &out.init}) File::open_read(*p);
+
+  if (flags.kernel_config) {
+    out.kernel_config = flags.kernel_config;
+  } else if (is_file(out.kernel + ".config")) {
+    out.kernel_config = out.kernel + ".config";
+  }
+  out.nsm = flags.nsm ? flags.nsm : in_blobs("nsm.ko");
+  if (out.nsm) File::open_read(*out.nsm);
+  out.kernel_arch = kernel_image_arch(out.kernel);
+  if (flags.cmdline) {
+    out.cmdline = *flags.cmdline;
+  } else if (flags.cmdline_file) {
+    out.cmdline = read_cmdline_file(*flags.cmdline_file);
+  } else if (auto c = in_blobs("cmdline")) {
+    out.cmdline = read_cmdline_file(*c);
+  } else {
+    out.cmdline = default_cmdline(out.kernel_arch.value_or(Arch::kX86_64));
+  }
+  return out;
+}
+
+}  // namespace eifkit

@@ -1,0 +1,47 @@
+// EC private keys held in PEM files (OpenSSL): loading and generating them, signing digests,
+// matching a key with its certificate, and the self-signed certificates keygen writes.
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "lib/signing/certificate.h"
+#include "lib/signing/curve.h"
+
+namespace eifkit {
+
+// An EC private key (owning; movable). Never printed or logged.
+class PrivateKey {
+ public:
+  // PEM (PKCS#8 or SEC1 "EC PRIVATE KEY"); Error naming the file for unreadable input,
+  // RSA, Ed25519 and other non-EC keys.
+  static PrivateKey from_pem_file(const std::string& path);
+  static PrivateKey generate(Curve curve);
+  PrivateKey(PrivateKey&&) noexcept;
+  PrivateKey& operator=(PrivateKey&&) noexcept;
+  ~PrivateKey();
+
+  Curve curve() const;
+  // Raw r‖s ECDSA signature over an already computed digest.
+  std::vector<uint8_t> sign_digest(std::span<const uint8_t> digest) const;
+  // True when the certificate holds this key's public half.
+  bool matches(const Certificate& cert) const;
+  // PKCS#8 PEM, for keygen.
+  std::vector<uint8_t> to_pem() const;
+  // A self-signed certificate for this key: subject = issuer from "/C=US/O=Example/CN=name"
+  // (OpenSSL's -subj form), serial random 16 bytes, valid from `not_before` for `days`,
+  // basicConstraints CA:TRUE, signed with SHA-256/384/512 to match the curve. PEM.
+  std::vector<uint8_t> self_signed_certificate(const std::string& subject, int days,
+                                               std::time_t not_before) const;
+
+ private:
+  struct Impl;
+  explicit PrivateKey(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace eifkit

@@ -1,0 +1,168 @@
+// End to end: images made at test time around Debian's busybox-static, built with eifkit's own
+// init and Debian's cloud kernel, booted with `eifkit run` under QEMU (no KVM needed), and
+// judged by what the application prints on the console.
+#include <glob.h>
+#include <sys/stat.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "formats/hex.h"
+#include "lib/hash/sha256.h"
+#include "tests/support/tar_builder.h"
+#include "tests/support/test_support.h"
+
+namespace eifkit {
+namespace {
+
+using test::TarSpec;
+using testing::HasSubstr;
+
+std::string cloud_kernel() {
+  glob_t g{};
+  std::string found;
+  if (::glob("/boot/vmlinuz-*-cloud-amd64", 0, nullptr, &g) == 0 && g.gl_pathc > 0) {
+    found = g.gl_pathv[g.gl_pathc - 1];
+  }
+  globfree(&g);
+  return found;
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::string digest(const std::vector<uint8_t>& bytes) {
+  return "sha256:" + to_hex(sha256(bytes));
+}
+
+// A classic `docker save` archive from layer tars and a runtime config.
+void write_docker_archive(const std::string& path, const std::vector<std::string>& layer_tars,
+                          nlohmann::json runtime) {
+  nlohmann::json config = {{"architecture", "amd64"}, {"os", "linux"}, {"config", runtime}};
+  nlohmann::json diff_ids = nlohmann::json::array();
+  std::vector<TarSpec> members;
+  nlohmann::json layers = nlohmann::json::array();
+  for (size_t i = 0; i < layer_tars.size(); ++i) {
+    auto bytes = test::read_bytes(layer_tars[i]);
+    diff_ids.push_back(digest(bytes));
+    std::string name = "layer" + std::to_string(i) + ".tar";
+    members.push_back(TarSpec::file(name, std::string(bytes.begin(), bytes.end())));
+    layers.push_back(name);
+  }
+  config["rootfs"] = {{"type", "layers"}, {"diff_ids", diff_ids}};
+  std::string config_text = config.dump();
+  std::string config_hex = digest({config_text.begin(), config_text.end()}).substr(7);
+  members.push_back(TarSpec::file(config_hex + ".json", config_text));
+  nlohmann::json manifest = nlohmann::json::array(
+      {{{"Config", config_hex + ".json"}, {"RepoTags", {"boot-test:1"}}, {"Layers", layers}}});
+  members.push_back(TarSpec::file("manifest.json", manifest.dump()));
+  test::write_layer_tar(path, members);
+}
+
+class BootTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    kernel_ = cloud_kernel();
+    if (kernel_.empty() || !exists("/bin/busybox") || !exists("/usr/bin/qemu-system-x86_64")) {
+      GTEST_SKIP() << "needs linux-image-cloud-amd64, busybox-static and qemu-system-x86 "
+                      "(make test installs them)";
+    }
+    auto busybox = test::read_bytes("/bin/busybox");
+    busybox_ = std::string(busybox.begin(), busybox.end());
+  }
+
+  // The bottom layer: busybox and its applets, an account, files for the checks.
+  std::string base_layer() {
+    std::vector<TarSpec> l = {TarSpec::dir("bin"), TarSpec::file("bin/busybox", busybox_, 0755)};
+    for (const char* applet : {"sh", "echo", "cat", "id", "stat", "pwd", "test", "ls"}) {
+      l.push_back(TarSpec::symlink(std::string("bin/") + applet, "busybox"));
+    }
+    l.push_back(TarSpec::dir("etc"));
+    l.push_back(TarSpec::file("etc/passwd",
+                              "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/work:/bin/sh\n"));
+    l.push_back(TarSpec::file("etc/group", "root:x:0:\napp:x:1000:\n"));
+    l.push_back(TarSpec::file("lower.txt", "from the lower layer\n"));
+    l.push_back(TarSpec::file("gone.txt", "should be whited out\n"));
+    l.push_back(TarSpec::file("a", "linked\n"));
+    l.push_back(TarSpec::hardlink("b", "a"));
+    std::string path = dir_ / "base.tar";
+    test::write_layer_tar(path, l);
+    return path;
+  }
+
+  std::string upper_layer() {
+    const char* script =
+        "#!/bin/sh\n"
+        "echo \"args: $*\"\n"
+        "echo \"env: $GREETING\"\n"
+        "echo \"pwd: $(pwd)\"\n"
+        "echo \"uid: $(id -u):$(id -g)\"\n"
+        "echo \"lower: $(cat /lower.txt)\"\n"
+        "test -e /gone.txt && echo 'gone: present' || echo 'gone: absent'\n"
+        "[ \"$(stat -c %i /a)\" = \"$(stat -c %i /b)\" ] && echo 'hard link: one inode'\n"
+        "exit 7\n";
+    std::string path = dir_ / "upper.tar";
+    test::write_layer_tar(
+        path, {TarSpec::whiteout("", "gone.txt"), TarSpec::dir("usr"), TarSpec::dir("usr/local"),
+               TarSpec::dir("usr/local/bin"), TarSpec::file("usr/local/bin/check", script, 0755),
+               TarSpec::dir("work", 0777)});
+    return path;
+  }
+
+  // Builds and boots; returns the exit status and fills console_.
+  int build_and_run(const std::string& image, const std::vector<std::string>& extra = {}) {
+    std::string eif = dir_ / "app.eif";
+    std::vector<std::string> args = {"build",    "--image",      image,
+                                     "--kernel", kernel_,        "--output",
+                                     eif,        "--build-time", "2024-01-01T00:00:00Z"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto built = test::run_eifkit(args);
+    EXPECT_EQ(built.status, 0) << built.err;
+    auto run = test::run_eifkit({"run", eif, "--memory", "256", "--timeout", "120"});
+    console_ = run.out;
+    return run.status;
+  }
+
+  test::ScratchDir dir_;
+  std::string kernel_, busybox_, console_;
+};
+
+TEST_F(BootTest, ApplicationRunsWithImageConfigAndReportsItsStatus) {
+  std::string image = dir_ / "image.tar";
+  write_docker_archive(image, {base_layer(), upper_layer()},
+                       {{"Entrypoint", {"check", "first"}},
+                        {"Cmd", {"second", "third"}},
+                        {"Env", {"PATH=/usr/local/bin:/bin", "GREETING=hello enclave"}},
+                        {"WorkingDir", "/work"},
+                        {"User", "app"}});
+  EXPECT_EQ(build_and_run(image), 7) << console_;
+  EXPECT_THAT(console_, HasSubstr("args: first second third"));
+  EXPECT_THAT(console_, HasSubstr("env: hello enclave"));
+  EXPECT_THAT(console_, HasSubstr("pwd: /work"));
+  EXPECT_THAT(console_, HasSubstr("uid: 1000:1000"));
+  EXPECT_THAT(console_, HasSubstr("lower: from the lower layer"));
+  EXPECT_THAT(console_, HasSubstr("gone: absent"));
+  EXPECT_THAT(console_, HasSubstr("hard link: one inode"));
+  EXPECT_THAT(console_, HasSubstr("eifkit-init: application exited with status 7"));
+}
+
+TEST_F(BootTest, CmdOverrideFromTheCommandLine) {
+  std::string image = dir_ / "image.tar";
+  write_docker_archive(image, {base_layer(), upper_layer()},
+                       {{"Cmd", {"check"}}, {"Env", {"PATH=/usr/local/bin:/bin"}}});
+  EXPECT_EQ(build_and_run(image, {"--cmd", "sh -c 'echo overridden; exit 0'"}), 0) << console_;
+  EXPECT_THAT(console_, HasSubstr("overridden"));
+  EXPECT_THAT(console_, testing::Not(HasSubstr("args:")));
+}
+
+TEST_F(BootTest, EmptyCmdFallsBackToShellWhichExitsWhenInputEnds) {
+  std::string image = dir_ / "image.tar";
+  write_docker_archive(image, {base_layer()}, nlohmann::json::object());
+  EXPECT_EQ(build_and_run(image), 0) << console_;
+  EXPECT_THAT(console_, HasSubstr("eifkit-init: application exited with status 0"));
+}
+
+}  // namespace
+}  // namespace eifkit
