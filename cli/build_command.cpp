@@ -8,11 +8,13 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/signing_flags.h"
 #include "cli/subcommand.h"
 #include "lib/base/atomic_output.h"
 #include "lib/base/build_time.h"
 #include "lib/base/error.h"
 #include "lib/base/file.h"
+#include "lib/base/output_conflicts.h"
 #include "lib/eif/eif_writer.h"
 #include "lib/eif/metadata.h"
 #include "lib/image_build.h"
@@ -120,15 +122,65 @@ std::optional<Signer> load_signer(const BuildOptions& o) {
   if (!o.signing_certificate || !o.private_key) {
     throw Error("a signed build needs both --signing-certificate and --private-key");
   }
-  return Signer::load(*o.signing_certificate, *o.private_key);
+  refuse_kms_key_arn(*o.private_key);
+  Signer signer = Signer::load(*o.signing_certificate, *o.private_key);
+  warn_if_certificate_not_valid_now(signer.certificate);
+  return signer;
 }
 
-// Stdout as nitro-cli's build-enclave (or QingTian's make-img) prints it, and the full build
-// record for policies when asked.
-void report(const BuildOptions& o, const EifWriteResult& result) {
-  if (o.measurements_out) {
-    write_file_atomically(*o.measurements_out, build_record_from_eif(o.output).dump(2) + "\n");
+// Every file the build reads, by the flag that named it, for refuse_output_conflicts.
+std::vector<NamedPath> inputs_of(const BuildOptions& o, const BootFiles* boot) {
+  std::vector<NamedPath> in;
+  auto add = [&](const char* flag, const std::optional<std::string>& path) {
+    if (path) in.push_back({flag, *path});
+  };
+  if (o.image) in.push_back({"--image", image_file_path(*o.image)});
+  add("--rootfs-tar", o.rootfs_tar);
+  for (const std::string& r : o.ramdisks) in.push_back({"--ramdisk", r});
+  add("--kernel", o.kernel);
+  add("--kernel-config", o.kernel_config);
+  add("--cmdline-file", o.cmdline_file);
+  add("--init", o.init);
+  add("--nsm", o.nsm);
+  add("--metadata", o.metadata);
+  add("--signing-certificate", o.signing_certificate);
+  add("--private-key", o.private_key);
+  if (boot) {
+    in.push_back({"the kernel", boot->kernel});
+    add("the kernel config", boot->kernel_config);
+    in.push_back({"the init", boot->init});
+    add("nsm.ko", boot->nsm);
   }
+  return in;
+}
+
+// The EIF and, when asked, its build record: created before the work (a bad path fails
+// first), replaced together only when both are complete.
+struct BuildOutputs {
+  AtomicOutputs set;
+  AtomicOutput* eif = nullptr;
+  AtomicOutput* record = nullptr;
+};
+
+std::unique_ptr<BuildOutputs> prepare_outputs(const BuildOptions& o,
+                                              const std::vector<NamedPath>& inputs) {
+  std::vector<NamedPath> outputs = {{"--output", o.output}};
+  if (o.measurements_out) outputs.push_back({"--measurements-out", *o.measurements_out});
+  refuse_output_conflicts(inputs, outputs);
+  auto out = std::make_unique<BuildOutputs>();
+  out->eif = &out->set.add(o.output);
+  if (o.measurements_out) out->record = &out->set.add(*o.measurements_out);
+  return out;
+}
+
+// Commits the outputs, then prints stdout as nitro-cli's build-enclave (or QingTian's make-img)
+// prints it. The record is computed from the finished EIF before either file appears.
+void report(const BuildOptions& o, const EifWriteResult& result, BuildOutputs& outputs) {
+  if (outputs.record) {
+    std::string text = build_record_from_eif(outputs.eif->read_path(), o.output).dump(2) + "\n";
+    outputs.record->file().write_all({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+  }
+  outputs.set.commit();
   if (o.format == "qingtian") {
     print_json(qingtian_output(result.measurements));
   } else {
@@ -153,9 +205,8 @@ int run_low_level(const BuildOptions& o) {
   meta.image_name = o.name.value_or(stem(o.output));
   meta.image_version = o.version.value_or("1.0");
   meta.build_time = resolve_build_time(o.build_time, std::getenv("SOURCE_DATE_EPOCH"));
-  std::optional<std::string> config = o.kernel_config;
-  struct stat st;
-  if (!config && ::stat((*o.kernel + ".config").c_str(), &st) == 0) config = *o.kernel + ".config";
+  std::optional<std::string> config =
+      o.kernel_config ? o.kernel_config : default_kernel_config(*o.kernel);
   KernelInfo kernel = config ? read_kernel_config(*config) : KernelInfo{};
   meta.operating_system = kernel.operating_system;
   meta.kernel_version = kernel.kernel_version;
@@ -165,6 +216,7 @@ int run_low_level(const BuildOptions& o) {
   for (const std::string& path : o.ramdisks) File::open_read(path);
   File::open_read(*o.kernel);
   std::optional<Signer> signer = load_signer(o);
+  std::unique_ptr<BuildOutputs> outputs = prepare_outputs(o, inputs_of(o, nullptr));
 
   EifPlan plan;
   plan.arch = arch;
@@ -176,9 +228,9 @@ int run_low_level(const BuildOptions& o) {
     plan.sections.push_back({SectionType::kRamdisk, file_section(path)});
   }
   if (signer) plan.sign = [&](const Measurements& m) { return signer->section_for(m); };
-  EifWriteResult result = write_eif_file(plan, o.output);
+  EifWriteResult result = write_eif(plan, outputs->eif->file());
   if (signer) result.measurements.pcr8 = pcr8_of_certificate(signer->certificate);
-  report(o, result);
+  report(o, result, *outputs);
   return 0;
 }
 
@@ -193,9 +245,12 @@ int run_image(const BuildOptions& o) {
   flags.init = o.init;
   flags.nsm = o.nsm;
   flags.bundled_init = bundled_init_path();
+  // The image is what the user cares about: a typo there is reported before missing boot files.
+  if (o.image) image_file_path(*o.image);
 
   ImageBuildOptions options;
   options.boot = resolve_boot_files(flags);
+  options.rootfs_input = o.rootfs_tar.has_value();
   std::optional<Signer> signer = load_signer(o);
   if (signer) options.signer = &*signer;
   options.name = o.name;
@@ -240,7 +295,8 @@ int run_image(const BuildOptions& o) {
       if (done == total) std::cerr << "\n";
     };
   }
-  ImageBuildResult result = build_eif_from_image(*image, options, o.output, progress);
+  std::unique_ptr<BuildOutputs> outputs = prepare_outputs(o, inputs_of(o, &options.boot));
+  ImageBuildResult result = build_eif_from_image(*image, options, outputs->eif->file(), progress);
   if (result.entries_with_xattrs > 0) {
     std::cerr << "eifkit: note: " << result.entries_with_xattrs
               << (result.entries_with_xattrs == 1 ? " file" : " files")
@@ -248,7 +304,7 @@ int run_image(const BuildOptions& o) {
                  "cannot carry; they were dropped"
               << std::endl;
   }
-  report(o, result.eif);
+  report(o, result.eif, *outputs);
   return 0;
 }
 
@@ -325,7 +381,6 @@ Subcommand add_build_command(CLI::App& parent) {
       ->check(CLI::ExistingFile)
       ->group("Signing");
   app->add_option("--private-key", o->private_key, "The signing certificate's private key (PEM)")
-      ->check(CLI::ExistingFile)
       ->group("Signing");
 
   app->add_option("--output", o->output, "EIF to write (atomically)")->required()->group("Output");

@@ -7,6 +7,7 @@
 
 #include "cli/subcommand.h"
 #include "lib/base/error.h"
+#include "lib/base/interrupt_cleanup.h"
 
 namespace eifkit::cli {
 
@@ -18,6 +19,7 @@ void print_json(const nlohmann::json& j) {
 
 int main(int argc, char** argv) {
   using namespace eifkit::cli;
+  eifkit::install_interrupt_cleanup();
   CLI::App app{
       "eifkit builds Enclave Image Files (AWS Nitro Enclaves, Huawei QingTian) without a\n"
       "Docker daemon, computes their PCR measurements, and describes existing images.",

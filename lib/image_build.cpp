@@ -25,7 +25,7 @@ Platform platform_for_arch(Arch arch) {
 }
 
 ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOptions& options,
-                                      const std::string& output, const LayerProgress& progress) {
+                                      File& output, const LayerProgress& progress) {
   const ImageInfo& info = image.info();
   Arch arch = arch_for_platform(info.platform);
   if (options.boot.kernel_arch && *options.boot.kernel_arch != arch) {
@@ -36,6 +36,7 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
       apply_overrides(container_config_from_image(info.config), options.overrides);
 
   FlattenedImage fs = flatten_image(image, progress);
+  if (options.rootfs_input) refuse_container_image_as_rootfs(*fs.root, info.source);
   ImageBuildResult result;
   result.entries_with_xattrs = fs.entries_with_xattrs;
   result.command = resolve_enclave_command(config, *fs.root);
@@ -65,7 +66,7 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
   if (options.signer) {
     plan.sign = [&](const Measurements& m) { return options.signer->section_for(m); };
   }
-  result.eif = write_eif_file(plan, output);
+  result.eif = write_eif(plan, output);
   if (options.signer)
     result.eif.measurements.pcr8 = pcr8_of_certificate(options.signer->certificate);
   return result;

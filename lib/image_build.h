@@ -25,6 +25,7 @@ struct ImageBuildOptions {
   std::string build_time;                    // RFC 3339, already resolved
   nlohmann::json custom_metadata;            // null when none
   const Signer* signer = nullptr;            // signed build when set
+  bool rootfs_input = false;                 // the image is a --rootfs-tar
 };
 
 struct ImageBuildResult {
@@ -38,7 +39,6 @@ Arch arch_for_platform(const Platform& platform);
 Platform platform_for_arch(Arch arch);
 
 ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOptions& options,
-                                      const std::string& output,
-                                      const LayerProgress& progress = {});
+                                      File& output, const LayerProgress& progress = {});
 
 }  // namespace eifkit

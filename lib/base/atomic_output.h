@@ -1,17 +1,26 @@
-// An output file that appears under its final name only when complete: written to a temporary
-// file beside the target and renamed on commit(); removed if destroyed before that.
+// Output files that appear under their final names only when complete. Each is written to an
+// unnamed temporary file in the target's directory (O_TMPFILE), given a name beside the target
+// only when complete, and renamed over it; where the file system has no O_TMPFILE, to a
+// temporary file `.NAME.XXXXXX.tmp` beside the target. A destroyed, uncommitted output leaves
+// nothing; SIGINT, SIGTERM and SIGHUP remove named temporaries too (interrupt_cleanup.h), and
+// SIGKILL can leave only a named one, in the fallback.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "lib/base/file.h"
+#include "lib/base/interrupt_cleanup.h"
 
 namespace eifkit {
 
 class AtomicOutput {
  public:
-  // mode: permission bits of the final file (before umask).
+  // mode: permission bits of the final file (before umask). Fails naming the target when its
+  // directory is missing or not writable, or the target is a directory: before any work.
   explicit AtomicOutput(std::string target, unsigned mode = 0644);
   AtomicOutput(const AtomicOutput&) = delete;
   AtomicOutput& operator=(const AtomicOutput&) = delete;
@@ -19,14 +28,34 @@ class AtomicOutput {
 
   File& file() { return file_; }
   const std::string& target() const { return target_; }
-  // fsyncs, closes and renames over the target.
+  // A path that reads what has been written so far (the output is still open).
+  std::string read_path() const;
+  // fsyncs, closes, names the temporary file and renames it over the target.
   void commit();
 
  private:
+  friend class AtomicOutputs;
+  void finish();  // everything but the rename
+  void rename_into_place();
+
   std::string target_;
-  std::string temp_path_;
+  std::string temp_path_;  // named temporary, once there is one
+  std::optional<InterruptCleanup> cleanup_;
   File file_;
+  bool anonymous_ = false;
   bool committed_ = false;
+};
+
+// The outputs of one command, committed together: every temporary file is created first (so a
+// bad path fails before any work), and the targets are replaced only once all are complete.
+// On any error before commit(), every target is left as it was.
+class AtomicOutputs {
+ public:
+  AtomicOutput& add(std::string target, unsigned mode = 0644);
+  void commit();
+
+ private:
+  std::vector<std::unique_ptr<AtomicOutput>> outputs_;
 };
 
 // A small output (a key, a certificate, a JSON record) written whole, atomically.

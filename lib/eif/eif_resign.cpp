@@ -16,8 +16,8 @@ SectionProducer copy_of(EifImage& image, const EifSectionInfo& s) {
 }
 }  // namespace
 
-EifWriteResult rewrite_with_signature(EifImage& image, const std::vector<uint8_t>& section,
-                                      const std::string& output) {
+namespace {
+EifPlan resigned_plan(EifImage& image, const std::vector<uint8_t>& section) {
   EifPlan plan;
   plan.arch = header_arch(image.header);
   plan.version = image.header.version;
@@ -38,7 +38,18 @@ EifWriteResult rewrite_with_signature(EifImage& image, const std::vector<uint8_t
     }
     plan.sections.push_back({SectionType::kSignature, bytes_section(section)});
   }
-  return write_eif_file(plan, output);
+  return plan;
+}
+}  // namespace
+
+EifWriteResult rewrite_with_signature(EifImage& image, const std::vector<uint8_t>& section,
+                                      const std::string& output) {
+  return write_eif_file(resigned_plan(image, section), output);
+}
+
+EifWriteResult rewrite_with_signature(EifImage& image, const std::vector<uint8_t>& section,
+                                      File& out) {
+  return write_eif(resigned_plan(image, section), out);
 }
 
 }  // namespace eifkit

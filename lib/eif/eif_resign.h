@@ -15,5 +15,8 @@ namespace eifkit {
 // header fields are kept; the section table and CRC are recomputed.
 EifWriteResult rewrite_with_signature(EifImage& image, const std::vector<uint8_t>& section,
                                       const std::string& output);
+// The same into `out` (seekable, empty), for a command that commits several outputs together.
+EifWriteResult rewrite_with_signature(EifImage& image, const std::vector<uint8_t>& section,
+                                      File& out);
 
 }  // namespace eifkit

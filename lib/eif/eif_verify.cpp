@@ -50,7 +50,8 @@ VerifyReport verify_eif(const EifImage& image, const EifScan& scan, const Verify
     record("SignatureCheck", facts.payload_matches,
            "the signed payload is not {0, PCR0} of this image");
     record("CertificateValidity", cert.valid_at(o.at),
-           "the certificate is not valid at " + format_rfc3339_utc(o.at));
+           "the certificate " + cert.validity_problem(o.at) + " (checked at " +
+               format_rfc3339_utc(o.at) + ")");
     if (expected_cert) {
       record("Certificate", expected_cert->der() == cert.der(),
              "signed with another certificate than " + *o.certificate);

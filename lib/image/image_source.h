@@ -65,11 +65,21 @@ std::unique_ptr<ImageSource> open_image(const std::string& path,
                                         const std::optional<Platform>& wanted,
                                         const Platform& fallback);
 
+// The file or directory an --image argument names, without its ":TAG"; Error naming the
+// argument when nothing by that name exists.
+std::string image_file_path(const std::string& image_arg);
+
 // A flat root filesystem tar (docker export), possibly gzip or zstd compressed, as a
 // one-layer image whose config is `config` (Cmd, Entrypoint, Env, ... given by flags), in the
 // shape of an image config ({"config": {"Cmd": ...}}). Nothing is digest-checked; the id is
 // "sha256:" + the SHA-256 of config.dump() (compact), so the same flags give the same id.
 std::unique_ptr<ImageSource> open_rootfs_tar(const std::string& path, nlohmann::json config,
                                              const Platform& platform);
+
+struct FsNode;
+// Error naming `path` when a "root filesystem" is really a container image archive (docker
+// save's manifest.json with its layers, or an OCI archive's index.json and oci-layout at the
+// top): it would build an enclave of manifest and layer files.
+void refuse_container_image_as_rootfs(const FsNode& root, const std::string& path);
 
 }  // namespace eifkit

@@ -43,6 +43,10 @@ PathAndTag split_tag(const std::string& text) {
 
 }  // namespace
 
+std::string image_file_path(const std::string& image_arg) {
+  return split_tag(image_arg).path;
+}
+
 std::unique_ptr<ImageSource> open_image(const std::string& path,
                                         const std::optional<Platform>& wanted,
                                         const Platform& fallback) {

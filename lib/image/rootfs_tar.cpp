@@ -4,6 +4,7 @@
 #include "lib/base/file.h"
 #include "lib/base/file_source.h"
 #include "lib/hash/sha256.h"
+#include "lib/image/fs_tree.h"
 #include "lib/image/image_source.h"
 #include "lib/image/layer_stream.h"
 
@@ -41,6 +42,27 @@ std::unique_ptr<ImageSource> open_rootfs_tar(const std::string& path, nlohmann::
   info.platform = platform;
   info.source = path;
   return std::make_unique<RootfsTar>(std::move(info));
+}
+
+void refuse_container_image_as_rootfs(const FsNode& root, const std::string& path) {
+  auto has = [&](const std::string& name, TarEntry::Type type) {
+    auto it = root.children.find(name);
+    return it != root.children.end() && it->second->inode->type == type;
+  };
+  bool layers =
+      has("repositories", TarEntry::Type::kFile) || has("blobs", TarEntry::Type::kDirectory);
+  for (const auto& [name, child] : root.children) {
+    if (name.size() > 4 && name.ends_with(".tar")) layers = true;
+    if (child->is_dir() && child->children.contains("layer.tar")) layers = true;
+  }
+  bool docker_save = has("manifest.json", TarEntry::Type::kFile) && layers;
+  bool oci_archive =
+      has("index.json", TarEntry::Type::kFile) && has("oci-layout", TarEntry::Type::kFile);
+  if (docker_save || oci_archive) {
+    fail(path, std::string("this is a container image (") +
+                   (docker_save ? "a docker save archive" : "an OCI archive") +
+                   "), not a root filesystem: use --image");
+  }
 }
 
 }  // namespace eifkit

@@ -163,7 +163,8 @@ RecordPcrs record_pcrs(const nlohmann::json& record, const std::string& source) 
   return pcrs;
 }
 
-nlohmann::json build_record_from_eif(const std::string& eif_path) {
+nlohmann::json build_record_from_eif(const std::string& eif_path,
+                                     const std::string& recorded_path) {
   EifImage image = open_eif(eif_path);
   // The file digests need every byte in file order, the PCRs every section: two streams, run
   // side by side.
@@ -191,7 +192,7 @@ nlohmann::json build_record_from_eif(const std::string& eif_path) {
   return {
       {"RecordVersion", kRecordVersion},
       {"Eif",
-       {{"Path", eif_path},
+       {{"Path", recorded_path.empty() ? eif_path : recorded_path},
         {"Sha256", to_hex(d.sha256)},
         {"Sha384", to_hex(d.sha384)},
         {"Size", d.size}}},

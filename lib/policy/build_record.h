@@ -24,7 +24,9 @@ inline constexpr uint64_t kMaxRecordFileSize = 1 << 20;
 
 // Streams the EIF twice at most (its PCRs and its file digests, concurrently); never holds it
 // whole. Refuses an image whose CRC or signature does not check: no policy should pin it.
-nlohmann::json build_record_from_eif(const std::string& eif_path);
+// Eif.Path is `recorded_path` when given (an output read before it is renamed into place).
+nlohmann::json build_record_from_eif(const std::string& eif_path,
+                                     const std::string& recorded_path = "");
 
 // A record file, or an EIF (recognised by its magic) whose record is computed. A record file
 // is checked (RecordVersion, HashAlgorithm, every PCR<N> hex of the algorithm's length) and

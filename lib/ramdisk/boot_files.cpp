@@ -2,8 +2,12 @@
 
 #include <sys/stat.h>
 
+#include <zlib.h>
+
+#include <algorithm>
 #include <array>
 #include <cstring>
+#include <span>
 #include <vector>
 
 #include "lib/base/error.h"
@@ -21,13 +25,60 @@ static bool is_dir(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+namespace {
+
+constexpr size_t kArm64MagicOffset = 56;
+
+bool has_arm64_magic(std::span<const uint8_t> head) {
+  return head.size() >= kArm64MagicOffset + 4 &&
+         std::memcmp(&head[kArm64MagicOffset], "ARM\x64", 4) == 0;
+}
+
+// The first bytes of a gzip member, enough for the arm64 Image header.
+bool gzip_holds_arm64_image(File& f) {
+  std::array<uint8_t, 4096> in{};
+  uint64_t size = f.size();
+  size_t n = static_cast<size_t>(std::min<uint64_t>(size, in.size()));
+  if (n < 18) return false;
+  f.pread_exact(std::span(in).first(n), 0);
+  if (in[0] != 0x1f || in[1] != 0x8b) return false;
+  std::array<uint8_t, 64> out{};
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return false;
+  z.next_in = in.data();
+  z.avail_in = static_cast<uInt>(n);
+  z.next_out = out.data();
+  z.avail_out = static_cast<uInt>(out.size());
+  inflate(&z, Z_SYNC_FLUSH);
+  size_t produced = out.size() - z.avail_out;
+  inflateEnd(&z);
+  return has_arm64_magic(std::span(out).first(produced));
+}
+
+}  // namespace
+
 std::optional<Arch> kernel_image_arch(const std::string& kernel_path) {
   File f = File::open_read(kernel_path);
   std::array<uint8_t, 0x206> head{};
-  if (f.size() < head.size()) return std::nullopt;
-  f.pread_exact(head, 0);
-  if (std::memcmp(&head[0x202], "HdrS", 4) == 0) return Arch::kX86_64;
-  if (std::memcmp(&head[56], "ARM\x64", 4) == 0) return Arch::kAarch64;
+  if (f.size() >= head.size()) {
+    f.pread_exact(head, 0);
+    if (std::memcmp(&head[0x202], "HdrS", 4) == 0) return Arch::kX86_64;
+    if (has_arm64_magic(head)) return Arch::kAarch64;
+  }
+  if (gzip_holds_arm64_image(f)) return Arch::kAarch64;
+  return std::nullopt;
+}
+
+std::optional<std::string> default_kernel_config(const std::string& kernel_path) {
+  if (is_file(kernel_path + ".config")) return kernel_path + ".config";
+  size_t slash = kernel_path.rfind('/');
+  std::string dir = slash == std::string::npos ? "" : kernel_path.substr(0, slash + 1);
+  std::string name = kernel_path.substr(slash == std::string::npos ? 0 : slash + 1);
+  const std::string prefix = "vmlinuz-";
+  if (name.rfind(prefix, 0) == 0 && name.size() > prefix.size()) {
+    std::string config = dir + "config-" + name.substr(prefix.size());
+    if (is_file(config)) return config;
+  }
   return std::nullopt;
 }
 
@@ -85,11 +136,7 @@ BootFiles resolve_boot_files(const BootFileFlags& flags, const std::string& defa
   }
   for (const std::string* p : {&out.kernel, &out.init}) File::open_read(*p);
 
-  if (flags.kernel_config) {
-    out.kernel_config = flags.kernel_config;
-  } else if (is_file(out.kernel + ".config")) {
-    out.kernel_config = out.kernel + ".config";
-  }
+  out.kernel_config = flags.kernel_config ? flags.kernel_config : default_kernel_config(out.kernel);
   out.nsm = flags.nsm ? flags.nsm : in_blobs("nsm.ko");
   if (out.nsm) File::open_read(*out.nsm);
   out.kernel_arch = kernel_image_arch(out.kernel);

@@ -34,8 +34,13 @@ struct BootFiles {
 BootFiles resolve_boot_files(const BootFileFlags& flags,
                              const std::string& default_blobs = kNitroBlobsDir);
 
-// x86 bzImage ("HdrS" at 0x202) or arm64 Image ("ARM\x64" at 56); nullopt otherwise.
+// x86 bzImage ("HdrS" at 0x202), arm64 Image ("ARM\x64" at 56) or a gzip-compressed arm64
+// Image (Image.gz, as Debian ships it); nullopt otherwise.
 std::optional<Arch> kernel_image_arch(const std::string& kernel_path);
+
+// The kernel's .config when none is given: KERNEL.config (nitro-cli's blobs), or
+// DIR/config-VERSION beside DIR/vmlinuz-VERSION (Debian's /boot); nullopt when neither exists.
+std::optional<std::string> default_kernel_config(const std::string& kernel_path);
 
 // nitro-cli's default kernel command line for the architecture.
 const char* default_cmdline(Arch arch);

@@ -95,7 +95,10 @@ EnclaveCommand resolve_enclave_command(const ContainerConfig& config, const FsNo
     if (!clean) throw Error("WorkingDir " + config.working_dir + " leaves the image root");
     out.workdir = "/" + join_path(*clean);
   }
-  if (out.argv.empty()) return out;
+  // With no ENTRYPOINT or CMD the init would run `sh`: resolve it now, like any command, so an
+  // image without a shell fails here rather than at boot.
+  const bool default_shell = out.argv.empty();
+  if (default_shell) out.argv = {"sh"};
 
   std::string& program = out.argv[0];
   if (program.empty()) throw Error("command: the program name is empty");
@@ -127,6 +130,12 @@ EnclaveCommand resolve_enclave_command(const ContainerConfig& config, const FsNo
       program = candidate;
       return out;
     }
+  }
+  if (default_shell) {
+    throw Error(
+        "the image has no ENTRYPOINT or CMD (and no --cmd was given), so the enclave "
+        "would run sh, which is not in the image's PATH (" +
+        path + "): give --cmd");
   }
   throw Error("command: " + program + " not found in the image's PATH (" + path + ")");
 }

@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 
 #include "formats/hex.h"
+#include "lib/base/build_time.h"
 #include "lib/base/error.h"
 #include "lib/base/file.h"
 #include "lib/hash/sha256.h"
@@ -83,6 +84,15 @@ bool Certificate::valid_at(std::time_t t) const {
   auto not_before = to_time_t(X509_get0_notBefore(impl_->x509.get()));
   auto not_after = to_time_t(X509_get0_notAfter(impl_->x509.get()));
   return not_before && not_after && *not_before <= t && t <= *not_after;
+}
+
+std::string Certificate::validity_problem(std::time_t t) const {
+  auto not_before = to_time_t(X509_get0_notBefore(impl_->x509.get()));
+  auto not_after = to_time_t(X509_get0_notAfter(impl_->x509.get()));
+  if (!not_before || !not_after) return "its validity dates cannot be read";
+  if (t > *not_after) return "expired on " + format_rfc3339_utc(*not_after);
+  if (t < *not_before) return "not valid before " + format_rfc3339_utc(*not_before);
+  return "";
 }
 
 nlohmann::json Certificate::describe() const {

@@ -2,6 +2,7 @@
 // and the build record with --measurements-out.
 #include <gtest/gtest.h>
 
+#include "tests/support/image_fixtures.h"
 #include "tests/support/test_support.h"
 
 namespace eifkit {
@@ -66,6 +67,61 @@ TEST(CliBuildOutputs, UnknownFormatIsRefused) {
   auto r = test::run_eifkit(vector_build(dir / "app.eif", {"--format", "json"}));
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err.rfind("eifkit: --format: ", 0), 0u) << r.err;
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(CliBuildOutputs, MeasurementsOutInAMissingDirectoryLeavesTheEifAsItWas) {
+  test::ScratchDir dir;
+  test::write_bytes(dir / "app.eif", test::to_bytes("previous"));
+  auto r = test::run_eifkit(
+      vector_build(dir / "app.eif", {"--measurements-out", dir / "nodir/rec.json"}));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "eifkit: " + (dir / "nodir/rec.json") +
+                       ": cannot create a temporary file beside the output: No such file or "
+                       "directory\n");
+  EXPECT_EQ(test::read_bytes(dir / "app.eif"), test::to_bytes("previous"));
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"app.eif"});
+}
+
+TEST(CliBuildOutputs, OutputNamingAnInputIsRefusedBeforeAnyWork) {
+  test::ScratchDir dir;
+  auto ramdisk = test::read_bytes(test::vector_path("eif/inputs/ramdisk-app.bin"));
+  test::write_bytes(dir / "ramdisk.bin", ramdisk);
+  auto args = vector_build(dir / "./ramdisk.bin", {});
+  args[8] = dir / "ramdisk.bin";  // the application ramdisk, then also the output
+  auto r = test::run_eifkit(args);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "eifkit: --output " + (dir / "./ramdisk.bin") +
+                       ": is also --ramdisk (the same file); refusing to overwrite it\n");
+  EXPECT_EQ(test::read_bytes(dir / "ramdisk.bin"), ramdisk);
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"ramdisk.bin"});
+}
+
+TEST(CliBuildOutputs, TwoOutputsNamingOneFileAreRefused) {
+  test::ScratchDir dir;
+  auto r = test::run_eifkit(vector_build(dir / "app.eif", {"--measurements-out", dir / "app.eif"}));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "eifkit: --measurements-out " + (dir / "app.eif") +
+                       ": is also --output (the same file); refusing to overwrite it\n");
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(CliBuildOutputs, KmsKeyArnExplainsTwoStepSigning) {
+  test::ScratchDir dir;
+  const std::string arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd";
+  auto r = test::run_eifkit(vector_build(
+      dir / "app.eif", {"--signing-certificate", test::vector_path("eif/inputs/signing-cert.pem"),
+                        "--private-key", arn}));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind("eifkit: --private-key " + arn +
+                            ": eifkit does not call AWS KMS; sign in two steps: ",
+                        0),
+            0u)
+      << r.err;
+  EXPECT_NE(r.err.find("aws kms sign --key-id " + arn +
+                       " --message-type DIGEST "
+                       "--signing-algorithm ECDSA_SHA_384"),
+            std::string::npos);
   EXPECT_TRUE(dir.entries().empty());
 }
 

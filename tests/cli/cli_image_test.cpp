@@ -894,5 +894,17 @@ TEST(CliImageDeterminism, SameImageSameBytesAndSourceDateEpochEqualsBuildTime) {
   EXPECT_EQ(read_bytes(third / "app.eif"), read_bytes(first / "app.eif"));
 }
 
+TEST(CliImageRootfs, ADockerSaveArchiveGivenAsRootfsIsRefused) {
+  ScratchDir dir;
+  RunResult r = run_eifkit(concat({"build", "--rootfs-tar", test::testdata_path("sample-image.tar"),
+                                   "--cmd", "/bin/sh", "--output", dir / "app.eif"},
+                                  boot_flags()));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "eifkit: " + test::testdata_path("sample-image.tar") +
+                       ": this is a container image (a docker save archive), not a root "
+                       "filesystem: use --image\n");
+  EXPECT_TRUE(dir.entries().empty());
+}
+
 }  // namespace
 }  // namespace eifkit

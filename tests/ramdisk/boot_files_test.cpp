@@ -180,5 +180,24 @@ TEST_F(BootFilesTest, BuildWithBlobsRecordsTheKernelInTheMetadata) {
   EXPECT_EQ(nlohmann::json::parse(flags.out), nlohmann::json::parse(r.out));
 }
 
+TEST_F(BootFilesTest, KernelConfigBesideTheKernelOrDebianStyleInBoot) {
+  write_bytes(dir_ / "vmlinuz-6.1.0-9-cloud-amd64", fake_kernel(false));
+  EXPECT_EQ(default_kernel_config(dir_ / "vmlinuz-6.1.0-9-cloud-amd64"), std::nullopt);
+  write_bytes(dir_ / "config-6.1.0-9-cloud-amd64", to_bytes("#\n#\n# Linux/x86 6.1.0 Kernel\n"));
+  EXPECT_EQ(default_kernel_config(dir_ / "vmlinuz-6.1.0-9-cloud-amd64"),
+            dir_ / "config-6.1.0-9-cloud-amd64");
+  write_bytes(dir_ / "vmlinuz-6.1.0-9-cloud-amd64.config", to_bytes("#\n#\n# Linux/x86 6.1.0\n"));
+  EXPECT_EQ(default_kernel_config(dir_ / "vmlinuz-6.1.0-9-cloud-amd64"),
+            dir_ / "vmlinuz-6.1.0-9-cloud-amd64.config");
+}
+
+TEST_F(BootFilesTest, GzipCompressedArm64ImageIsRecognised) {
+  std::vector<uint8_t> image = fake_kernel(true);
+  std::string plain = dir_ / "Image";
+  write_bytes(plain, image);
+  ASSERT_EQ(std::system(("gzip -kn " + plain).c_str()), 0);
+  EXPECT_EQ(kernel_image_arch(plain + ".gz"), Arch::kAarch64);
+}
+
 }  // namespace
 }  // namespace eifkit

@@ -102,9 +102,14 @@ TEST(EnclaveCommand, OverridesFollowDockerRun) {
   EXPECT_EQ(apply_overrides(image, cmd_only).cmd, (std::vector<std::string>{"ls"}));
 }
 
-TEST(EnclaveCommand, EmptyCommandMeansInitDefault) {
+TEST(EnclaveCommand, EmptyCommandIsShResolvedAtBuildTime) {
   Tree t;
-  EXPECT_TRUE(resolve_enclave_command({}, t.root).argv.empty());
+  EXPECT_EQ(error_of({}, t.root),
+            "the image has no ENTRYPOINT or CMD (and no --cmd was given), so the enclave would "
+            "run sh, which is not in the image's PATH "
+            "(/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin): give --cmd");
+  add(*t.root.children["usr"]->children["bin"], "sh", TarEntry::Type::kSymlink, 0777, "busybox");
+  EXPECT_EQ(resolve_enclave_command({}, t.root).argv, (std::vector<std::string>{"/usr/bin/sh"}));
 }
 
 TEST(EnclaveCommand, Refusals) {
