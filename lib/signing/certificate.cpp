@@ -91,7 +91,7 @@ std::string Certificate::validity_problem(std::time_t t) const {
   auto not_after = to_time_t(X509_get0_notAfter(impl_->x509.get()));
   if (!not_before || !not_after) return "its validity dates cannot be read";
   if (t > *not_after) return "expired on " + format_rfc3339_utc(*not_after);
-  if (t < *not_before) return "not valid before " + format_rfc3339_utc(*not_before);
+  if (t < *not_before) return "is not valid before " + format_rfc3339_utc(*not_before);
   return "";
 }
 

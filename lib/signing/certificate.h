@@ -36,8 +36,8 @@ class Certificate {
   bool verify_digest(std::span<const uint8_t> digest, std::span<const uint8_t> raw_signature) const;
   // notBefore <= t <= notAfter
   bool valid_at(std::time_t t) const;
-  // Why the certificate is not valid at `t`: "expired on 2025-01-01T00:00:00Z", "not valid
-  // before 2030-01-01T00:00:00Z"; empty when it is.
+  // Why the certificate is not valid at `t`: "expired on 2025-01-01T00:00:00+00:00", "is not
+  // valid before 2030-01-01T00:00:00+00:00"; empty when it is.
   std::string validity_problem(std::time_t t) const;
   // nitro-cli's SigningCertificate: {"IssuerName": {"commonName": …, …} (sorted), "Algorithm":
   // "ecdsa-with-SHA384", "NotBefore": "Nov 22 22:43:31 2026 GMT", "NotAfter": …, "Signature":

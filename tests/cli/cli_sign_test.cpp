@@ -338,7 +338,7 @@ TEST(VerifyVector, CertificateValidityWindowIsInclusive) {
     json v = verify({path, "--at", at}, 0);
     EXPECT_EQ(v["Checks"]["CertificateValidity"], true);
   }
-  const std::string before = "not valid before 2026-11-22T22:43:31+00:00";
+  const std::string before = "is not valid before 2026-11-22T22:43:31+00:00";
   const std::string expired = "expired on 2126-10-29T22:43:31+00:00";
   for (auto [at, shown, why] : std::vector<std::tuple<std::string, std::string, std::string>>{
            {"2026-11-22T22:43:30Z", "2026-11-22T22:43:30+00:00", before},
@@ -532,7 +532,7 @@ TEST(VerifyErrors, ExpiredCertificate) {
   EXPECT_EQ(verify({dir / "app.eif"}, 0)["Verified"], true);
   for (auto [at, shown, why] : std::vector<std::tuple<std::string, std::string, std::string>>{
            {"2200-01-01T00:00:00Z", "2200-01-01T00:00:00+00:00", "expired on "},
-           {"2000-01-01T00:00:00Z", "2000-01-01T00:00:00+00:00", "not valid before "}}) {
+           {"2000-01-01T00:00:00Z", "2000-01-01T00:00:00+00:00", "is not valid before "}}) {
     RunResult r = run_eifkit({"verify", dir / "app.eif", "--at", at});
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(r.err, "");
