@@ -5,6 +5,7 @@
 
 #include "cli/subcommand.h"
 #include "lib/base/atomic_output.h"
+#include "lib/base/output_conflicts.h"
 #include "lib/policy/build_record.h"
 #include "lib/policy/intoto.h"
 
@@ -12,7 +13,7 @@ namespace eifkit::cli {
 
 namespace {
 struct AttestOptions {
-  std::string record, out;
+  std::string record, out, eif;
 };
 }  // namespace
 
@@ -22,12 +23,20 @@ Subcommand add_attest_command(CLI::App& parent) {
       "attest",
       "Write an in-toto Statement whose subject is the EIF and whose predicate holds "
       "its measurements and build record");
-  app->add_option("record", o->record, "Build record (JSON) or EIF file")
-      ->required()
-      ->check(CLI::ExistingFile);
+  app->add_option("record", o->record, "Build record (JSON) or EIF file")->required();
   app->add_option("--out", o->out, "Write the statement here, atomically (default: stdout)");
+  app->add_option("--eif", o->eif,
+                  "The EIF the record describes (default: the record's Eif.Path, when there); "
+                  "a record that does not match it is refused");
   return {app, [o] {
-            nlohmann::json statement = intoto_statement(load_record(o->record), o->record);
+            if (!o->out.empty()) {
+              std::vector<NamedPath> inputs = {{"the record", o->record}};
+              if (!o->eif.empty()) inputs.push_back({"--eif", o->eif});
+              refuse_output_conflicts(inputs, {{"--out", o->out}});
+            }
+            nlohmann::json record = load_record(o->record);
+            refuse_stale_record(record, o->record, o->eif);
+            nlohmann::json statement = intoto_statement(record, o->record);
             if (o->out.empty()) {
               print_json(statement);
               return 0;

@@ -19,10 +19,7 @@ Subcommand add_describe_command(CLI::App& parent) {
             EifScan scan = scan_eif(image);
             print_json(describe_eif(image, scan));
             if (!scan.crc_ok) {
-              char buf[80];
-              std::snprintf(buf, sizeof buf, "CRC mismatch (header 0x%08x, computed 0x%08x)",
-                            image.header.crc32, scan.computed_crc);
-              std::cerr << "eifkit: " << *path << ": " << buf << std::endl;
+              std::cerr << "eifkit: " << *path << ": " << crc_mismatch(image, scan) << std::endl;
               return 1;
             }
             return 0;

@@ -1,4 +1,5 @@
 // eifkit extract: an EIF's sections as files, and the file lists of its ramdisks.
+#include <iostream>
 #include <memory>
 
 #include "cli/subcommand.h"
@@ -11,7 +12,7 @@ namespace eifkit::cli {
 Subcommand add_extract_command(CLI::App& parent) {
   struct Options {
     std::string eif, out;
-    bool list = false;
+    bool list = false, no_verify = false;
   };
   auto o = std::make_shared<Options>();
   CLI::App* app = parent.add_subcommand(
@@ -20,9 +21,20 @@ Subcommand add_extract_command(CLI::App& parent) {
   app->add_option("--out", o->out,
                   "Directory for kernel, cmdline, metadata.json, ramdisk-N.cpio, signature.cbor");
   app->add_flag("--list", o->list, "Print the file list of every ramdisk");
+  app->add_flag("--no-verify", o->no_verify, "Extract even when the EIF's CRC does not match");
   return {app, [o] {
             if (o->out.empty() && !o->list) throw Error("extract needs --out DIR or --list");
             EifImage image = open_eif(o->eif);
+            if (!o->no_verify) {
+              EifScan scan = scan_eif(image);
+              if (!scan.crc_ok) {
+                std::cerr << "eifkit: " << o->eif << ": " << crc_mismatch(image, scan)
+                          << ": the image is damaged; nothing extracted (--no-verify extracts "
+                             "it anyway)"
+                          << std::endl;
+                return 1;
+              }
+            }
             nlohmann::json out = nlohmann::json::object();
             if (!o->out.empty()) out["Files"] = extract_sections(image, o->out);
             if (o->list) out["Ramdisks"] = list_ramdisks(image);

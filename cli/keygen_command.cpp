@@ -8,6 +8,7 @@
 #include "formats/hex.h"
 #include "lib/base/atomic_output.h"
 #include "lib/base/error.h"
+#include "lib/base/output_conflicts.h"
 #include "lib/signing/certificate.h"
 #include "lib/signing/curve.h"
 #include "lib/signing/ecdsa_signature.h"
@@ -32,7 +33,7 @@ int run_keygen(const KeygenOptions& o) {
       fail(*path, "already exists; use --force to replace it");
     }
   }
-  if (o.key == o.certificate) throw Error("--private-key and --certificate name the same file");
+  refuse_output_conflicts({}, {{"--private-key", o.key}, {"--certificate", o.certificate}});
   if (o.days < 1) throw Error("--days: must be at least 1");
   Curve curve = parse_curve(o.curve);
   PrivateKey key = PrivateKey::generate(curve);
@@ -40,12 +41,10 @@ int run_keygen(const KeygenOptions& o) {
   Certificate cert = Certificate::from_pem(cert_pem, o.certificate);
   // Both written in full before either appears, so a failure leaves neither behind; then the
   // key first: a certificate without its key is useless.
-  AtomicOutput key_out(o.key, 0600);
-  AtomicOutput cert_out(o.certificate, 0644);
-  key_out.file().write_all(key.to_pem());
-  cert_out.file().write_all(cert_pem);
-  key_out.commit();
-  cert_out.commit();
+  AtomicOutputs outputs;
+  outputs.add(o.key, 0600).file().write_all(key.to_pem());
+  outputs.add(o.certificate, 0644).file().write_all(cert_pem);
+  outputs.commit();
   nlohmann::json described = cert.describe();
   print_json({{"PrivateKey", o.key},
               {"Certificate", o.certificate},

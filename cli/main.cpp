@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/subcommand.h"
+#include "cli/usage_errors.h"
 #include "lib/base/error.h"
 #include "lib/base/interrupt_cleanup.h"
 
@@ -32,14 +33,16 @@ int main(int argc, char** argv) {
                                       add_sign_command(app),    add_verify_command(app),
                                       add_extract_command(app), add_run_command(app),
                                       add_policy_command(app),  add_attest_command(app)};
+  if (auto problem = check_command_line(app, argc, argv)) {
+    std::cerr << "eifkit: " << *problem << std::endl;
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    // Like every other error: one line on stderr, naming the flag.
-    std::string message = e.what();
-    std::replace(message.begin(), message.end(), '\n', ' ');
-    std::cerr << "eifkit: " << message << std::endl;
+    // Like every other error: one line on stderr, naming the flag or file.
+    std::cerr << "eifkit: " << explain_parse_error(e, app, argc, argv) << std::endl;
     return 2;
   }
   for (const Subcommand& command : commands) {

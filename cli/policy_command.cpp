@@ -53,7 +53,7 @@ std::vector<PolicyRecord> load_records(const std::vector<std::string>& paths) {
 }
 
 struct AwsFlags {
-  std::vector<std::string> records, principals;
+  std::vector<std::string> records, principals, admins;
   std::string pcrs, effect = "allow", actions, sid;
   bool image_sha384 = false, document = false;
 };
@@ -77,13 +77,18 @@ Subcommand add_aws(CLI::App& parent) {
   app->add_option("--effect", f->effect,
                   "allow: StringEqualsIgnoreCase; deny: one StringNotEqualsIgnoreCase statement "
                   "per key (default allow)")
-      ->check(CLI::IsMember({"allow", "deny"}));
+      ->check(CLI::IsMember({"allow", "deny"}, CLI::ignore_case));
   app->add_option("--actions", f->actions,
                   "Comma-separated actions (default the five KMS operations that honour "
                   "attestation)");
   app->add_option("--sid", f->sid, "Statement ID");
   app->add_flag("--document", f->document,
-                "Print a whole policy: {\"Version\": \"2012-10-17\", \"Statement\": [...]}");
+                "Print a whole policy: {\"Version\": \"2012-10-17\", \"Statement\": [...]} "
+                "(needs --principal)");
+  app->add_option("--admin", f->admins,
+                  "With --document: key administrator ARN (repeatable, or comma-separated), "
+                  "given a statement to manage the key but not use it")
+      ->delimiter(',');
   return {app, [f] {
             AwsPolicyOptions o;
             if (!f->pcrs.empty()) o.pcrs = parse_pcrs(f->pcrs);
@@ -97,6 +102,8 @@ Subcommand add_aws(CLI::App& parent) {
               }
             }
             o.sid = f->sid;
+            o.admins = f->admins;
+            if (!o.admins.empty() && !f->document) throw Error("--admin goes with --document");
             std::vector<PolicyRecord> records = load_records(f->records);
             print_json(f->document ? aws_policy_document(records, o)
                                    : aws_policy_statements(records, o));

@@ -49,6 +49,10 @@ Identity identity_of(const std::string& path) {
 
 }  // namespace
 
+bool same_file(const std::string& a, const std::string& b) {
+  return identity_of(a) == identity_of(b);
+}
+
 void refuse_output_conflicts(const std::vector<NamedPath>& inputs,
                              const std::vector<NamedPath>& outputs) {
   std::vector<Identity> output_ids;

@@ -18,4 +18,7 @@ struct NamedPath {
 void refuse_output_conflicts(const std::vector<NamedPath>& inputs,
                              const std::vector<NamedPath>& outputs);
 
+// Whether two paths name the same file (or would, once created).
+bool same_file(const std::string& a, const std::string& b);
+
 }  // namespace eifkit

@@ -1,6 +1,7 @@
 #include "lib/eif/eif_reader.h"
 
 #include <array>
+#include <cstdio>
 
 #include "formats/eif_section.h"
 #include "formats/signature_section.h"
@@ -122,6 +123,13 @@ EifScan scan_eif(EifImage& image) {
   scan.computed_crc = crc;
   scan.crc_ok = crc == image.header.crc32;
   return scan;
+}
+
+std::string crc_mismatch(const EifImage& image, const EifScan& scan) {
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "CRC mismatch (header 0x%08x, computed 0x%08x)",
+                image.header.crc32, scan.computed_crc);
+  return buf;
 }
 
 }  // namespace eifkit

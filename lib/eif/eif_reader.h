@@ -51,5 +51,7 @@ struct EifScan {
 EifImage open_eif(const std::string& path);
 // Streams every section once.
 EifScan scan_eif(EifImage& image);
+// "CRC mismatch (header 0x…, computed 0x…)", the one wording of a damaged image.
+std::string crc_mismatch(const EifImage& image, const EifScan& scan);
 
 }  // namespace eifkit

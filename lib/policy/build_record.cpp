@@ -1,5 +1,7 @@
 #include "lib/policy/build_record.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -15,6 +17,7 @@
 #include "lib/base/error.h"
 #include "lib/base/file.h"
 #include "lib/base/json_read.h"
+#include "lib/base/output_conflicts.h"
 #include "lib/eif/eif_reader.h"
 #include "lib/hash/sha256.h"
 #include "lib/signing/signature_check.h"
@@ -242,6 +245,31 @@ nlohmann::json qingtian_output(const Measurements& m) {
   return {{"digest", "SHA384"},
           {"PCR0", to_hex(m.pcr0)},
           {"PCR8", m.pcr8 ? to_hex(*m.pcr8) : std::string(96, '0')}};
+}
+
+void refuse_stale_record(const nlohmann::json& record, const std::string& record_path,
+                         const std::string& eif_path) {
+  const nlohmann::json* eif =
+      record.is_object() && record.contains("Eif") ? &record["Eif"] : nullptr;
+  std::string path = eif_path;
+  if (path.empty()) {
+    if (!eif || !eif->is_object() || !(*eif)["Path"].is_string()) return;
+    path = (*eif)["Path"].get<std::string>();
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;  // the EIF stayed behind
+  }
+  if (same_file(path, record_path)) return;  // an EIF given as its own record
+  if (!eif || !eif->is_object() || !(*eif)["Sha384"].is_string()) {
+    fail(record_path, "has no Eif.Sha384 to compare with " + path);
+  }
+  std::string recorded = (*eif)["Sha384"].get<std::string>();
+  std::string actual = to_hex(file_digests(path).sha384);
+  if (recorded != actual) {
+    fail(record_path, "is stale: it records an EIF with SHA-384 " + recorded.substr(0, 16) +
+                          "…, but " + path + " has " + actual.substr(0, 16) +
+                          "… (rebuilt or re-signed since?); write a new record with "
+                          "--measurements-out, or give the EIF itself");
+  }
 }
 
 }  // namespace eifkit

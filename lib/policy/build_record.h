@@ -34,6 +34,12 @@ nlohmann::json build_record_from_eif(const std::string& eif_path,
 // build-enclave output, {"Measurements": {...}}, is a record with only measurements.
 nlohmann::json load_record(const std::string& path);
 
+// Refuses a record that no longer describes its EIF: the file at `eif_path` (when given), else
+// at the record's Eif.Path (when one is there), must have the record's Eif.Sha384. A record
+// of an image re-signed or rebuilt since would pin the wrong PCRs.
+void refuse_stale_record(const nlohmann::json& record, const std::string& record_path,
+                         const std::string& eif_path = "");
+
 // The measurements of a record, checked: HashAlgorithm "Sha384 { ... }" (also "Sha256 ...",
 // "Sha512 ..."), each "PCR<N>" (N 0 to 31) hex of the algorithm's digest length. A PCR8 of all
 // zeros means unsigned, as QingTian prints it, and is left out. Errors name `source`.

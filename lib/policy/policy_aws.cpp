@@ -74,8 +74,22 @@ nlohmann::json aws_policy_statements(const std::vector<PolicyRecord>& records,
 
 nlohmann::json aws_policy_document(const std::vector<PolicyRecord>& records,
                                    const AwsPolicyOptions& options) {
+  if (options.principals.empty()) {
+    throw Error(
+        "--document needs --principal ARN: AWS rejects a key policy statement without a "
+        "principal");
+  }
   nlohmann::json statements = aws_policy_statements(records, options);
   if (!statements.is_array()) statements = nlohmann::json::array({statements});
+  if (!options.admins.empty()) {
+    std::vector<std::string> actions(kAwsKeyAdminActions.begin(), kAwsKeyAdminActions.end());
+    statements.insert(statements.begin(),
+                      nlohmann::json{{"Sid", "KeyAdministration"},
+                                     {"Effect", "Allow"},
+                                     {"Principal", {{"AWS", string_or_list(options.admins)}}},
+                                     {"Action", actions},
+                                     {"Resource", "*"}});
+  }
   return {{"Version", kAwsPolicyVersion}, {"Statement", statements}};
 }
 

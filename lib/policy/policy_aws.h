@@ -29,7 +29,26 @@ struct AwsPolicyOptions {
   std::vector<std::string> principals;  // {"AWS": ARN or [ARNs]}; none: no Principal
   std::vector<std::string> actions;     // empty: kAwsAttestedActions
   std::string sid;                      // empty: no Sid
+  std::vector<std::string> admins;      // document only: key administrators (no Decrypt)
 };
+
+// What AWS's console grants key administrators: managing the key, never using it. A key
+// policy without an administrator statement locks everyone (the account root too) out of
+// changing it.
+inline constexpr std::array<const char*, 14> kAwsKeyAdminActions = {"kms:CancelKeyDeletion",
+                                                                    "kms:Create*",
+                                                                    "kms:Delete*",
+                                                                    "kms:Describe*",
+                                                                    "kms:Disable*",
+                                                                    "kms:Enable*",
+                                                                    "kms:Get*",
+                                                                    "kms:List*",
+                                                                    "kms:Put*",
+                                                                    "kms:Revoke*",
+                                                                    "kms:ScheduleKeyDeletion",
+                                                                    "kms:TagResource",
+                                                                    "kms:UntagResource",
+                                                                    "kms:Update*"};
 
 // Allow: one statement, "Condition": {"StringEqualsIgnoreCase": {every key}}.
 // Deny: an array of statements, one per key, each "StringNotEqualsIgnoreCase": {key}. AWS
@@ -40,7 +59,9 @@ struct AwsPolicyOptions {
 nlohmann::json aws_policy_statements(const std::vector<PolicyRecord>& records,
                                      const AwsPolicyOptions& options);
 
-// {"Version": "2012-10-17", "Statement": [the statements above]}.
+// {"Version": "2012-10-17", "Statement": [the statements above]}, preceded by a
+// "KeyAdministration" statement when options.admins is given. A whole policy needs the
+// principal its statements apply to: Error when options.principals is empty.
 nlohmann::json aws_policy_document(const std::vector<PolicyRecord>& records,
                                    const AwsPolicyOptions& options);
 

@@ -11,11 +11,13 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "formats/eif_section.h"
 #include "lib/base/error.h"
 #include "lib/eif/eif_extract.h"
+#include "lib/run/boot_log.h"
 
 extern char** environ;
 
@@ -57,17 +59,40 @@ std::optional<std::string> find_in_path(const std::string& program) {
 
 }  // namespace
 
-std::optional<int> parse_exit_status_line(std::string_view line) {
-  static constexpr std::string_view kPrefix = "eifkit-init: application exited with status ";
-  size_t at = line.find(kPrefix);
-  if (at == std::string_view::npos) return std::nullopt;
-  int status = 0;
-  size_t i = at + kPrefix.size();
-  if (i >= line.size() || line[i] < '0' || line[i] > '9') return std::nullopt;
-  for (; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i)
-    status = status * 10 + (line[i] - '0');
-  return status;
+uint64_t guest_memory_mib(const EifImage& image, const RunOptions& options) {
+  return options.memory_mib ? options.memory_mib : image.header.default_mem >> 20;
 }
+
+uint64_t recommended_memory_mib(const EifImage& image) {
+  return (4 * image.file_size + (1 << 20) - 1) >> 20;
+}
+
+namespace {
+
+// How a boot that did not report the application's status ended, most telling cause first:
+// a failed unpack explains the init's error, which explains the panic.
+std::string why_not_run(const BootLog& log, const std::string& qemu, int qemu_status,
+                        uint64_t memory_mib, uint64_t recommended_mib) {
+  std::string memory_hint;
+  if (memory_mib < recommended_mib) {
+    memory_hint = " (" + std::to_string(memory_mib) + " MiB of guest memory; give --memory " +
+                  std::to_string(recommended_mib) + " or more)";
+  }
+  if (!log.unpack_failure.empty()) {
+    return "the kernel could not unpack the ramdisks: " + log.unpack_failure + memory_hint;
+  }
+  if (!log.init_fatal.empty()) return "the init failed: " + log.init_fatal;
+  if (!log.panic.empty()) return "the kernel panicked: " + log.panic;
+  if (qemu_status != 0) {
+    return qemu + " failed (exit status " + std::to_string(qemu_status) + ")" +
+           (log.last_line.empty() ? "" : ": " + log.last_line);
+  }
+  return "the console ended without eifkit-init's status line (images with another init, such "
+         "as nitro-cli's, do not report one)" +
+         memory_hint;
+}
+
+}  // namespace
 
 RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
                           const std::function<void(std::string_view)>& console) {
@@ -98,7 +123,7 @@ RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
       }
     }
   }
-  uint64_t mem = options.memory_mib ? options.memory_mib : image.header.default_mem >> 20;
+  uint64_t mem = guest_memory_mib(image, options);
   std::vector<std::string> args = {
       *qemu,        "-nodefaults", "-no-user-config",   "-display", "none", "-serial", "stdio",
       "-no-reboot", "-m",          std::to_string(mem), "-kernel",  kernel, "-initrd", initrd,
@@ -134,8 +159,8 @@ RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
   }
 
   RunResult result;
-  std::string line;
-  bool stdin_open = true, guest_open = true;
+  BootLog log;
+  bool stdin_open = true, guest_open = true, timed_out = false;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_s);
   auto next_eof = std::chrono::steady_clock::now();
   char buf[4096];
@@ -144,29 +169,17 @@ RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
     ::poll(fds, 2, 1000);
     if (options.timeout_s && std::chrono::steady_clock::now() > deadline) {
       ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-      ::close(to_guest[1]);
-      ::close(from_guest[0]);
-      throw Error(image.file.path() + ": still running after " + std::to_string(options.timeout_s) +
-                  " s; stopped");
+      timed_out = true;
+      break;
     }
     if (fds[0].revents & (POLLIN | POLLHUP)) {
       ssize_t n = ::read(from_guest[0], buf, sizeof buf);
       if (n <= 0) {
         guest_open = false;
       } else {
-        console(std::string_view(buf, static_cast<size_t>(n)));
-        for (ssize_t i = 0; i < n; ++i) {
-          if (buf[i] != '\n') {
-            line.push_back(buf[i]);
-            continue;
-          }
-          if (auto status = parse_exit_status_line(line)) {
-            result.exit_status = *status;
-            result.reported = true;
-          }
-          line.clear();
-        }
+        std::string_view text(buf, static_cast<size_t>(n));
+        console(text);
+        log.feed(text);
       }
     }
     if (stdin_open && (fds[1].revents & (POLLIN | POLLHUP))) {
@@ -188,10 +201,16 @@ RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
   ::close(from_guest[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  if (!result.reported && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-    throw Error(*qemu + " failed (exit status " +
-                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
-                ")");
+  log.finish();
+  if (timed_out) {
+    result.end = RunEnd::kTimedOut;
+    result.problem = "still running after " + std::to_string(options.timeout_s) + " s; stopped";
+  } else if (log.exit_status) {
+    result.end = RunEnd::kReported;
+    result.exit_status = *log.exit_status;
+  } else {
+    int qemu_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    result.problem = why_not_run(log, *qemu, qemu_status, mem, recommended_memory_mib(image));
   }
   return result;
 }

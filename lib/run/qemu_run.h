@@ -4,7 +4,6 @@
 #pragma once
 
 #include <functional>
-#include <optional>
 #include <string>
 
 #include "lib/eif/eif_reader.h"
@@ -18,17 +17,26 @@ struct RunOptions {
   bool kvm = false;         // hardware acceleration; off by default, as nested KVM often fails
 };
 
-struct RunResult {
-  int exit_status = 0;    // the application's, or 0 when the init did not report one
-  bool reported = false;  // whether the init printed the status line
+enum class RunEnd {
+  kReported,  // eifkit's init printed the application's exit status
+  kNotRun,    // anything else: panic, unpack failure, init error, QEMU error, no status line
+  kTimedOut,
 };
+
+struct RunResult {
+  RunEnd end = RunEnd::kNotRun;
+  int exit_status = 0;  // the application's, when reported
+  std::string problem;  // why, when not reported: one line, quoting the kernel or the init
+};
+
+// The guest memory a boot of `image` gets, and nitro-cli's rule of thumb for enough of it:
+// four times the EIF's size, so the kernel can hold the initrd and unpack it beside itself.
+uint64_t guest_memory_mib(const EifImage& image, const RunOptions& options);
+uint64_t recommended_memory_mib(const EifImage& image);
 
 // `console` receives the guest's console output as it arrives. Stdin is forwarded to the
 // guest; when it ends, ^D is sent so a shell reading the console exits.
 RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
                           const std::function<void(std::string_view)>& console);
-
-// The line eifkit's init prints before powering off.
-std::optional<int> parse_exit_status_line(std::string_view line);
 
 }  // namespace eifkit

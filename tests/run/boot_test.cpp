@@ -111,8 +111,9 @@ class BootTest : public testing::Test {
     return path;
   }
 
-  // Builds and boots; returns the exit status and fills console_.
-  int build_and_run(const std::string& image, const std::vector<std::string>& extra = {}) {
+  // Builds and boots; returns the exit status and fills console_ and run_err_.
+  int build_and_run(const std::string& image, const std::vector<std::string>& extra = {},
+                    const std::string& memory = "256") {
     std::string eif = dir_ / "app.eif";
     std::vector<std::string> args = {"build",    "--image",      image,
                                      "--kernel", kernel_,        "--output",
@@ -120,13 +121,14 @@ class BootTest : public testing::Test {
     args.insert(args.end(), extra.begin(), extra.end());
     auto built = test::run_eifkit(args);
     EXPECT_EQ(built.status, 0) << built.err;
-    auto run = test::run_eifkit({"run", eif, "--memory", "256", "--timeout", "120"});
+    auto run = test::run_eifkit({"run", eif, "--memory", memory, "--timeout", "120"});
     console_ = run.out;
+    run_err_ = run.err;
     return run.status;
   }
 
   test::ScratchDir dir_;
-  std::string kernel_, busybox_, console_;
+  std::string kernel_, busybox_, console_, run_err_;
 };
 
 TEST_F(BootTest, ApplicationRunsWithImageConfigAndReportsItsStatus) {
@@ -146,6 +148,38 @@ TEST_F(BootTest, ApplicationRunsWithImageConfigAndReportsItsStatus) {
   EXPECT_THAT(console_, HasSubstr("gone: absent"));
   EXPECT_THAT(console_, HasSubstr("hard link: one inode"));
   EXPECT_THAT(console_, HasSubstr("eifkit-init: application exited with status 7"));
+  EXPECT_EQ(run_err_, "");
+}
+
+// A kernel panic is not an application that returned 0: exit 125, the panic line quoted.
+TEST_F(BootTest, InitThatExitsAtOnceIsAPanicNotASuccess) {
+  std::string image = dir_ / "image.tar";
+  write_docker_archive(image, {base_layer()}, {{"Cmd", {"/bin/sh", "-c", "exit 0"}}});
+  EXPECT_EQ(build_and_run(image, {"--init", EIFKIT_EXIT_INIT, "--cmdline",
+                                  "reboot=k panic=-1 pci=off nomodules console=ttyS0"}),
+            125)
+      << console_;
+  EXPECT_EQ(run_err_, "eifkit: " + (dir_ / "app.eif") +
+                          ": the enclave did not run the application: the kernel panicked: "
+                          "Kernel panic - not syncing: Attempted to kill init! "
+                          "exitcode=0x00000100\n");
+}
+
+// An image too big for the guest's memory: warned before booting, and the failed unpack is
+// reported with exit 125 instead of the init's status.
+TEST_F(BootTest, TooLittleMemoryIsWarnedAndTheFailedUnpackReported) {
+  std::string big = dir_ / "big.tar";
+  test::write_layer_tar(big, {TarSpec::file("padding", std::string(60 << 20, '\0'))});
+  std::string image = dir_ / "image.tar";
+  write_docker_archive(image, {base_layer(), big}, {{"Cmd", {"/bin/sh", "-c", "exit 0"}}});
+  EXPECT_EQ(build_and_run(image, {}, "128"), 125) << console_;
+  std::string eif = dir_ / "app.eif";
+  EXPECT_THAT(run_err_, HasSubstr("eifkit: warning: " + eif +
+                                  ": 128 MiB of guest memory is less than 4 times the image's "
+                                  "size ("));
+  EXPECT_THAT(run_err_,
+              HasSubstr("eifkit: " + eif + ": the enclave did not run the application: "));
+  EXPECT_THAT(run_err_, HasSubstr("give --memory "));
 }
 
 TEST_F(BootTest, CmdOverrideFromTheCommandLine) {
