@@ -210,8 +210,8 @@ def main():
     parser.add_argument("root", help="repository root (holds README.md and testdata/)")
     parser.add_argument("--eifkit", required=True, help="the eifkit binary to test")
     parser.add_argument("--readme", help="README to run (default ROOT/README.md)")
-    parser.add_argument("--timeout", type=float, default=900,
-                        help="seconds for the whole README (default 900)")
+    parser.add_argument("--timeout", type=float, default=600,
+                        help="seconds for the whole README (default 600)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     args = parser.parse_args()
 
@@ -232,7 +232,9 @@ def main():
     if not commands:
         print(f"run_readme: {readme}: no ```console commands", file=sys.stderr)
         return 2
-    rel = os.path.relpath(readme)
+    rel = os.path.relpath(readme, root)
+    if rel.startswith(os.pardir):
+        rel = readme
 
     before = git_state(root)
     work = tempfile.mkdtemp(prefix="eifkit-readme-")
