@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build and test dependencies, all from Debian's archive.
 PACKAGES := cmake g++ make pkg-config libcli11-dev libssl-dev libarchive-dev \
             nlohmann-json3-dev libzstd-dev zlib1g-dev libgtest-dev libgmock-dev \
-            openssl cpio zstd umoci skopeo tar \
+            openssl cpio zstd umoci skopeo tar python3 jq \
             qemu-system-x86 linux-image-cloud-amd64 busybox-static
 
 .PHONY: all deps build test demo bench clean format
