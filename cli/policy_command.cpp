@@ -93,7 +93,9 @@ Subcommand add_aws(CLI::App& parent) {
             AwsPolicyOptions o;
             if (!f->pcrs.empty()) o.pcrs = parse_pcrs(f->pcrs);
             o.image_sha384 = f->image_sha384;
-            o.effect = f->effect == "deny" ? PolicyEffect::kDeny : PolicyEffect::kAllow;
+            // CLI11 checks the member case-insensitively but keeps what was typed.
+            o.effect = CLI::detail::to_lower(f->effect) == "deny" ? PolicyEffect::kDeny
+                                                                  : PolicyEffect::kAllow;
             o.principals = f->principals;
             if (!f->actions.empty()) {
               o.actions = split_commas(f->actions);
@@ -104,6 +106,11 @@ Subcommand add_aws(CLI::App& parent) {
             o.sid = f->sid;
             o.admins = f->admins;
             if (!o.admins.empty() && !f->document) throw Error("--admin goes with --document");
+            if (f->document && o.principals.empty()) {
+              throw Error(
+                  "--document needs --principal ARN: AWS rejects a key policy statement "
+                  "without a principal");
+            }
             std::vector<PolicyRecord> records = load_records(f->records);
             print_json(f->document ? aws_policy_document(records, o)
                                    : aws_policy_statements(records, o));

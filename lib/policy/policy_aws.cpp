@@ -74,11 +74,6 @@ nlohmann::json aws_policy_statements(const std::vector<PolicyRecord>& records,
 
 nlohmann::json aws_policy_document(const std::vector<PolicyRecord>& records,
                                    const AwsPolicyOptions& options) {
-  if (options.principals.empty()) {
-    throw Error(
-        "--document needs --principal ARN: AWS rejects a key policy statement without a "
-        "principal");
-  }
   nlohmann::json statements = aws_policy_statements(records, options);
   if (!statements.is_array()) statements = nlohmann::json::array({statements});
   if (!options.admins.empty()) {

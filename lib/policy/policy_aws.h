@@ -60,8 +60,7 @@ nlohmann::json aws_policy_statements(const std::vector<PolicyRecord>& records,
                                      const AwsPolicyOptions& options);
 
 // {"Version": "2012-10-17", "Statement": [the statements above]}, preceded by a
-// "KeyAdministration" statement when options.admins is given. A whole policy needs the
-// principal its statements apply to: Error when options.principals is empty.
+// "KeyAdministration" statement when options.admins is given.
 nlohmann::json aws_policy_document(const std::vector<PolicyRecord>& records,
                                    const AwsPolicyOptions& options);
 

@@ -146,7 +146,8 @@ TEST(CliPolicyErrors, OneLineAndStatus2) {
 
 TEST(CliPolicyCheck, ExitZeroWhenAllowedOneWhenDenied) {
   ScratchDir dir;
-  RunResult policy = run_eifkit({"policy", "aws", eif_path("two-ramdisks"), "--document"});
+  RunResult policy = run_eifkit({"policy", "aws", eif_path("two-ramdisks"), "--document",
+                                 "--principal", "arn:aws:iam::111122223333:role/app"});
   ASSERT_EQ(policy.status, 0) << policy.err;
   write_bytes(dir / "policy.json", std::vector<uint8_t>(policy.out.begin(), policy.out.end()));
 
@@ -198,7 +199,8 @@ TEST(CliPolicyCheck, RolloutFlowFromTwoBuilds) {
   ScratchDir dir;
   std::string old_record = write_record(dir, "two-ramdisks");
   std::string new_record = write_record(dir, "three-ramdisks");
-  RunResult policy = run_eifkit({"policy", "aws", old_record, new_record, "--document"});
+  RunResult policy = run_eifkit({"policy", "aws", old_record, new_record, "--document",
+                                 "--principal", "arn:aws:iam::111122223333:role/app"});
   ASSERT_EQ(policy.status, 0) << policy.err;
   write_bytes(dir / "policy.json", std::vector<uint8_t>(policy.out.begin(), policy.out.end()));
   for (const char* name : {"two-ramdisks", "three-ramdisks"}) {

@@ -1,0 +1,242 @@
+// The promises of issue 10 a user relies on: damaged images refused before use, messages that
+// name the command, flag or file (and eifkit's spelling of nitro-cli's), records that are never
+// stale, whole key policies AWS accepts. Each bad case: exact message, status, no file written.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/support/test_support.h"
+
+namespace eifkit {
+namespace {
+
+using nlohmann::json;
+using test::run_eifkit;
+using test::RunResult;
+using test::ScratchDir;
+using test::vector_path;
+using testing::HasSubstr;
+using testing::StartsWith;
+
+std::string vector_eif(const std::string& name) {
+  return vector_path("eif/" + name + ".eif");
+}
+
+// A copy of a vector EIF with one byte of its kernel flipped: the CRC no longer matches.
+std::string damaged_copy(const ScratchDir& dir) {
+  auto bytes = test::read_bytes(vector_eif("two-ramdisks"));
+  bytes[bytes.size() / 2] ^= 0x01;
+  std::string path = dir / "damaged.eif";
+  test::write_bytes(path, bytes);
+  return path;
+}
+
+void expect_error(const RunResult& r, const std::string& message, int status = 2) {
+  EXPECT_EQ(r.status, status) << r.err;
+  EXPECT_EQ(r.err, "eifkit: " + message + "\n");
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(DamagedImage, ExtractRefusesItAndWritesNothing) {
+  ScratchDir dir;
+  std::string eif = damaged_copy(dir);
+  RunResult r = run_eifkit({"extract", eif, "--out", dir / "parts"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, StartsWith("eifkit: " + eif + ": CRC mismatch (header 0x"));
+  EXPECT_THAT(r.err, HasSubstr("the image is damaged; nothing extracted (--no-verify"));
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"damaged.eif"});
+  RunResult forced = run_eifkit({"extract", eif, "--out", dir / "parts", "--no-verify"});
+  EXPECT_EQ(forced.status, 0) << forced.err;
+}
+
+TEST(DamagedImage, RunRefusesItBeforeLookingForQemu) {
+  ScratchDir dir;
+  std::string eif = damaged_copy(dir);
+  RunResult r = run_eifkit({"run", eif, "--qemu", dir / "no-such-qemu"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("the image is damaged; not booting it (--no-verify boots it"));
+  RunResult forced = run_eifkit({"run", eif, "--qemu", dir / "no-such-qemu", "--no-verify"});
+  EXPECT_EQ(forced.status, 2);
+  EXPECT_THAT(forced.err, HasSubstr("no-such-qemu not found"));
+}
+
+TEST(CommandLine, UnknownCommandListsTheCommands) {
+  expect_error(run_eifkit({"frobnicate"}),
+               "unknown command 'frobnicate'; the commands are: build, describe, pcr, keygen, "
+               "sign, verify, extract, run, policy, attest");
+  expect_error(run_eifkit({"policy", "frob"}),
+               "unknown policy command 'frob'; the policy commands are: aws, huawei, check");
+}
+
+TEST(CommandLine, NitroCliCommandsGetTheirEifkitSpelling) {
+  expect_error(run_eifkit({"build-enclave", "--docker-uri", "app:1"}),
+               "unknown command 'build-enclave': that is nitro-cli's; with eifkit: eifkit "
+               "build --image app.tar --output app.eif");
+  expect_error(run_eifkit({"describe-eif", "--eif-path", "x.eif"}),
+               "unknown command 'describe-eif': that is nitro-cli's; with eifkit: eifkit "
+               "describe app.eif");
+  RunResult sign = run_eifkit({"sign-eif"});
+  EXPECT_THAT(sign.err, HasSubstr("with eifkit: eifkit sign app.eif"));
+}
+
+TEST(CommandLine, UnknownFlagsAreNamedBeforeMissingRequirements) {
+  expect_error(run_eifkit({"build", "--image", "app.tar", "--output-file", "app.eif"}),
+               "unknown option '--output-file' for 'eifkit build': that is nitro-cli's; use "
+               "--output (see eifkit build --help)");
+  RunResult docker = run_eifkit({"build", "--docker-uri", "app:1", "--output", "a.eif"});
+  EXPECT_THAT(docker.err, StartsWith("eifkit: unknown option '--docker-uri' for 'eifkit build': "
+                                     "that is nitro-cli's; eifkit needs no Docker daemon"));
+  expect_error(run_eifkit({"describe", "--eif-path", "x.eif"}),
+               "unknown option '--eif-path' for 'eifkit describe': that is nitro-cli's; give "
+               "the EIF as the command's argument, e.g. eifkit describe app.eif (see eifkit "
+               "describe --help)");
+  expect_error(run_eifkit({"describe", "--frobnicate"}),
+               "unknown option '--frobnicate' for 'eifkit describe' (see eifkit describe --help)");
+}
+
+TEST(CommandLine, NoInternalArgumentNames) {
+  expect_error(run_eifkit({"describe"}),
+               "eifkit describe needs EIF (EIF file); see eifkit describe --help");
+  expect_error(run_eifkit({"policy", "aws"}),
+               "eifkit policy aws needs RECORDS (build records (JSON) or EIF files; several "
+               "merge); see eifkit policy aws --help");
+  ScratchDir dir;
+  expect_error(run_eifkit({"attest", dir / "none.json"}),
+               dir / "none.json" + ": cannot open: No such file or directory");
+  expect_error(run_eifkit({"policy", "aws", dir / "none.json"}),
+               dir / "none.json" + ": no such file");
+  expect_error(run_eifkit({}),
+               "a command is required; the commands are: build, describe, pcr, "
+               "keygen, sign, verify, extract, run, policy, attest (see eifkit "
+               "--help)");
+}
+
+TEST(CommandLine, FlagValuesThatLookLikeWordsAreNotCommands) {
+  // "--cmd run" is a value, not the run command; the build goes on to its own checks.
+  RunResult r = run_eifkit({"build", "--cmd", "run", "--output", "/nonexistent/x.eif"});
+  EXPECT_THAT(r.err, testing::Not(HasSubstr("unknown")));
+}
+
+TEST(Policy, DocumentNeedsAPrincipalAndAdminsGetTheirStatement) {
+  std::string eif = vector_eif("two-ramdisks");
+  expect_error(run_eifkit({"policy", "aws", eif, "--document"}),
+               "--document needs --principal ARN: AWS rejects a key policy statement without a "
+               "principal");
+  expect_error(run_eifkit({"policy", "aws", eif, "--admin", "arn:aws:iam::1:role/admin"}),
+               "--admin goes with --document");
+  RunResult r = run_eifkit({"policy", "aws", eif, "--document", "--principal",
+                            "arn:aws:iam::1:role/app", "--admin", "arn:aws:iam::1:role/admin"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  json doc = json::parse(r.out);
+  ASSERT_EQ(doc["Statement"].size(), 2u);
+  const json& admin = doc["Statement"][0];
+  EXPECT_EQ(admin["Sid"], "KeyAdministration");
+  EXPECT_EQ(admin["Principal"]["AWS"], "arn:aws:iam::1:role/admin");
+  EXPECT_EQ(admin["Resource"], "*");
+  for (const json& action : admin["Action"]) EXPECT_NE(action, "kms:Decrypt");
+  EXPECT_EQ(doc["Statement"][1]["Principal"]["AWS"], "arn:aws:iam::1:role/app");
+}
+
+TEST(Policy, EffectInAnyCase) {
+  std::string eif = vector_eif("two-ramdisks");
+  RunResult r = run_eifkit({"policy", "aws", eif, "--effect", "Deny"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)[0]["Effect"], "Deny");
+  EXPECT_EQ(run_eifkit({"policy", "aws", eif, "--effect", "ALLOW"}).status, 0);
+}
+
+struct Signing {
+  ScratchDir dir;
+  std::string key = dir / "signer.key", cert = dir / "signer.pem";
+  Signing() {
+    RunResult r = run_eifkit({"keygen", "--private-key", key, "--certificate", cert});
+    EXPECT_EQ(r.status, 0) << r.err;
+  }
+  std::string copy_of(const std::string& name) {
+    std::string path = dir / (name + ".eif");
+    test::write_bytes(path, test::read_bytes(vector_eif(name)));
+    return path;
+  }
+};
+
+TEST(SignRecord, MeasurementsOutDescribesTheSignedImage) {
+  Signing s;
+  std::string eif = s.copy_of("two-ramdisks");
+  std::string record = s.dir / "signed.json";
+  RunResult r = run_eifkit({"sign", eif, "--signing-certificate", s.cert, "--private-key", s.key,
+                            "--measurements-out", record});
+  ASSERT_EQ(r.status, 0) << r.err;
+  json rec = test::read_json(record);
+  json printed = json::parse(r.out);
+  EXPECT_EQ(rec["Measurements"]["PCR8"], printed["Measurements"]["PCR8"]);
+  EXPECT_EQ(rec["Measurements"]["PCR0"], printed["Measurements"]["PCR0"]);
+  EXPECT_EQ(rec["Eif"]["Path"], eif);
+  EXPECT_FALSE(rec["Signer"].is_null());
+  EXPECT_EQ(run_eifkit({"attest", record}).status, 0);
+}
+
+TEST(SignRecord, BadRecordPathLeavesTheImageAsItWas) {
+  Signing s;
+  std::string eif = s.copy_of("two-ramdisks");
+  auto before = test::read_bytes(eif);
+  RunResult r = run_eifkit({"sign", eif, "--signing-certificate", s.cert, "--private-key", s.key,
+                            "--measurements-out", s.dir / "nodir/rec.json"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("nodir/rec.json"));
+  EXPECT_EQ(test::read_bytes(eif), before);
+}
+
+TEST(SignRecord, OutputNamingAnInputIsRefused) {
+  Signing s;
+  std::string eif = s.copy_of("two-ramdisks");
+  auto cert_before = test::read_bytes(s.cert);
+  expect_error(run_eifkit({"sign", eif, "--signing-certificate", s.cert, "--private-key", s.key,
+                           "--output", s.cert}),
+               "--output " + s.cert +
+                   ": is also --signing-certificate (the same file); refusing to overwrite it");
+  EXPECT_EQ(test::read_bytes(s.cert), cert_before);
+  expect_error(
+      run_eifkit({"sign", eif, "--signing-certificate", s.cert, "--private-key", s.key,
+                  "--measurements-out", eif}),
+      "--measurements-out " + eif + ": is also the EIF (the same file); refusing to overwrite it");
+  // --output naming the EIF itself is signing in place.
+  EXPECT_EQ(run_eifkit({"sign", eif, "--signing-certificate", s.cert, "--private-key", s.key,
+                        "--output", eif})
+                .status,
+            0);
+}
+
+TEST(AttestRecord, StaleRecordRefused) {
+  Signing s;
+  std::string eif = s.copy_of("two-ramdisks");
+  std::string record = s.dir / "old.json";
+  ASSERT_EQ(run_eifkit({"sign", eif, "--signing-certificate", s.cert, "--private-key", s.key,
+                        "--measurements-out", record})
+                .status,
+            0);
+  // Re-signed without a new record: the old one names bytes that are gone.
+  ASSERT_EQ(
+      run_eifkit({"sign", eif, "--signing-certificate", s.cert, "--private-key", s.key}).status, 0);
+  RunResult r = run_eifkit({"attest", record, "--out", s.dir / "statement.json"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, StartsWith("eifkit: " + record +
+                                ": is stale: it records an EIF with "
+                                "SHA-384 "));
+  EXPECT_THAT(r.err, HasSubstr("but " + eif + " has "));
+  RunResult other = run_eifkit({"attest", record, "--eif", vector_eif("two-ramdisks")});
+  EXPECT_EQ(other.status, 2);
+  EXPECT_THAT(other.err, HasSubstr("is stale"));
+  EXPECT_EQ(s.dir.entries(),
+            (std::vector<std::string>{"old.json", "signer.key", "signer.pem", "two-ramdisks.eif"}));
+}
+
+TEST(Keygen, TwoNamesForOneFileRefused) {
+  ScratchDir dir;
+  expect_error(run_eifkit({"keygen", "--private-key", dir / "k.pem", "--certificate",
+                           dir.path() + "/./k.pem"}),
+               "--certificate " + dir.path() +
+                   "/./k.pem: is also --private-key (the same file); refusing to overwrite it");
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+}  // namespace
+}  // namespace eifkit
