@@ -8,6 +8,7 @@
 #include <array>
 #include <cstring>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "lib/base/error.h"
@@ -67,6 +68,48 @@ std::optional<Arch> kernel_image_arch(const std::string& kernel_path) {
   }
   if (gzip_holds_arm64_image(f)) return Arch::kAarch64;
   return std::nullopt;
+}
+
+void refuse_non_kernel(const std::string& kernel_path) {
+  if (kernel_image_arch(kernel_path)) return;
+  File f = File::open_read(kernel_path);
+  std::array<uint8_t, 512> head{};
+  size_t n = std::min<uint64_t>(f.size(), head.size());
+  f.pread_exact(std::span(head).first(n), 0);
+  auto at = [&](size_t offset, std::string_view magic) {
+    return n >= offset + magic.size() &&
+           std::memcmp(&head[offset], magic.data(), magic.size()) == 0;
+  };
+  const char* what = nullptr;
+  if (at(257, "ustar")) {
+    what = "a tar archive (a container image or root filesystem goes to --image or --rootfs-tar)";
+  } else if (at(0, ".eif")) {
+    what = "an EIF";
+  } else if (at(0, "070701") || at(0, "070707")) {
+    what = "a cpio archive (a ramdisk goes to --ramdisk)";
+  } else if (at(0,
+                "\x7f"
+                "ELF")) {
+    what = "an ELF file (vmlinux?), which the enclave loader does not boot";
+  } else if (at(0, "\x1f\x8b")) {
+    what = "gzip data that is not an arm64 Image";
+  } else if (at(0, "\x28\xb5\x2f\xfd") ||
+             at(0,
+                "\xfd"
+                "7zXZ") ||
+             at(0, "BZh")) {
+    what = "compressed data (zstd, xz or bzip2)";
+  } else if (at(0, "PK\x03\x04")) {
+    what = "a zip archive";
+  } else if (n > 0 && std::all_of(head.begin(), head.begin() + n, [](uint8_t c) {
+               return c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f);
+             })) {
+    what = "text";
+  }
+  if (what) {
+    fail(kernel_path, std::string("is ") + what +
+                          ", not a kernel: give an x86_64 bzImage or an arm64 Image (or Image.gz)");
+  }
 }
 
 std::optional<std::string> default_kernel_config(const std::string& kernel_path) {
@@ -135,6 +178,7 @@ BootFiles resolve_boot_files(const BootFileFlags& flags, const std::string& defa
     throw Error("missing boot files: " + list + where);
   }
   for (const std::string* p : {&out.kernel, &out.init}) File::open_read(*p);
+  refuse_non_kernel(out.kernel);
 
   out.kernel_config = flags.kernel_config ? flags.kernel_config : default_kernel_config(out.kernel);
   out.nsm = flags.nsm ? flags.nsm : in_blobs("nsm.ko");

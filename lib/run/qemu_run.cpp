@@ -84,11 +84,11 @@ std::string why_not_run(const BootLog& log, const std::string& qemu, int qemu_st
   if (!log.unpack_failure.empty()) {
     return "the kernel could not unpack the ramdisks: " + log.unpack_failure + memory_hint;
   }
-  if (!log.init_fatal.empty()) return "the init failed: " + log.init_fatal;
-  if (!log.panic.empty()) return "the kernel panicked: " + log.panic;
+  if (!log.init_fatal.empty()) return "the init failed: " + log.init_fatal + memory_hint;
+  if (!log.panic.empty()) return "the kernel panicked: " + log.panic + memory_hint;
   if (qemu_status != 0) {
     return qemu + " failed (exit status " + std::to_string(qemu_status) + ")" +
-           (log.last_line.empty() ? "" : ": " + log.last_line);
+           (log.last_line.empty() ? "" : ": " + log.last_line) + memory_hint;
   }
   return "the console ended without eifkit-init's status line (images with another init, such "
          "as nitro-cli's, do not report one)" +

@@ -240,3 +240,30 @@ TEST(Keygen, TwoNamesForOneFileRefused) {
 
 }  // namespace
 }  // namespace eifkit
+
+namespace eifkit {
+namespace {
+
+TEST(KernelCheck, ATarOrTextGivenAsKernelIsRefused) {
+  ScratchDir dir;
+  std::string tar = test::testdata_path("sample-image.tar");
+  std::string out = dir / "app.eif";
+  expect_error(run_eifkit({"build", "--kernel", tar, "--ramdisk",
+                           vector_path("eif/inputs/ramdisk-app.bin"), "--output", out}),
+               tar +
+                   ": is a tar archive (a container image or root filesystem goes to --image or "
+                   "--rootfs-tar), not a kernel: give an x86_64 bzImage or an arm64 Image (or "
+                   "Image.gz)");
+  std::string text = dir / "kernel.txt";
+  test::write_bytes(text, {'h', 'i', '\n'});
+  RunResult r = run_eifkit({"build", "--image", tar, "--kernel", text, "--init",
+                            vector_path("ramdisk/init.bin"), "--output", out});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "eifkit: " + text +
+                       ": is text, not a kernel: give an x86_64 bzImage or an arm64 Image (or "
+                       "Image.gz)\n");
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"kernel.txt"});
+}
+
+}  // namespace
+}  // namespace eifkit
