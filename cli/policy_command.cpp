@@ -173,7 +173,8 @@ Subcommand add_check(CLI::App& parent) {
               throw Error("policy check needs the image: --eif FILE or a build record");
             }
             nlohmann::json policy =
-                parse_json(read_small_file(f->policy, kMaxPolicyFileSize), f->policy);
+                parse_json_object(read_small_file(f->policy, kMaxPolicyFileSize), f->policy,
+                                  "a policy (an AWS key policy or a Huawei IAM policy, JSON)");
             const std::string& source = f->eif.empty() ? f->record : f->eif;
             nlohmann::json record =
                 f->eif.empty() ? load_record(f->record) : build_record_from_eif(f->eif);

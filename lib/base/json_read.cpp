@@ -1,5 +1,9 @@
 #include "lib/base/json_read.h"
 
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
 #include "lib/base/error.h"
 
 namespace eifkit {
@@ -13,6 +17,36 @@ nlohmann::json parse_json(std::span<const uint8_t> bytes, const std::string& whe
     if (size_t end = msg.find("] "); end != std::string::npos) msg = msg.substr(end + 2);
     throw Error(where + ": invalid JSON: " + msg);
   }
+}
+
+static std::string kind_of(std::span<const uint8_t> b) {
+  auto at = [&](size_t offset, std::string_view magic) {
+    return b.size() >= offset + magic.size() &&
+           std::equal(magic.begin(), magic.end(), b.begin() + static_cast<ptrdiff_t>(offset));
+  };
+  if (at(257, "ustar")) return "a tar archive";
+  if (at(0, ".eif")) return "an EIF";
+  if (at(0, "\x1f\x8b")) return "gzip data";
+  if (at(0, "\x28\xb5\x2f\xfd")) return "zstd data";
+  if (at(0, "070701")) return "a cpio archive";
+  return "not JSON";
+}
+
+nlohmann::json parse_json_object(std::span<const uint8_t> bytes, const std::string& where,
+                                 const std::string& what) {
+  size_t i = 0;
+  while (i < bytes.size() && std::isspace(bytes[i])) ++i;
+  if (i == bytes.size() || bytes[i] != '{') {
+    std::string kind = kind_of(bytes);
+    if (kind != "not JSON" || (i < bytes.size() && bytes[i] != '[' && bytes[i] != '"' &&
+                               !std::isalnum(bytes[i]) && bytes[i] != '-')) {
+      throw Error(where + ": not " + what +
+                  (kind == "not JSON" ? " (not JSON)" : ": it is " + kind));
+    }
+  }
+  nlohmann::json j = parse_json(bytes, where);
+  if (!j.is_object()) throw Error(where + ": not " + what + " (expected a JSON object)");
+  return j;
 }
 
 static const nlohmann::json& field(const nlohmann::json& obj, const char* key,

@@ -14,6 +14,11 @@ namespace eifkit {
 // `where` is "SOURCE: NAME", the prefix of every message about this document.
 nlohmann::json parse_json(std::span<const uint8_t> bytes, const std::string& where);
 
+// The same for a document that must be a JSON object, `what` ("a policy", "a build record"):
+// a file that is not JSON at all (a tar, an EIF, other binary data) is named for what it is.
+nlohmann::json parse_json_object(std::span<const uint8_t> bytes, const std::string& where,
+                                 const std::string& what);
+
 // A field that must be there with the given type; an Error naming it otherwise.
 const nlohmann::json& object_field(const nlohmann::json& obj, const char* key,
                                    const std::string& where);

@@ -226,8 +226,8 @@ static bool starts_with_eif_magic(const std::string& path) {
 
 nlohmann::json load_record(const std::string& path) {
   if (starts_with_eif_magic(path)) return build_record_from_eif(path);
-  nlohmann::json record = parse_json(read_small_file(path, kMaxRecordFileSize), path);
-  if (!record.is_object()) fail(path, "not a build record (expected a JSON object)");
+  nlohmann::json record = parse_json_object(read_small_file(path, kMaxRecordFileSize), path,
+                                            "a build record or an EIF");
   if (auto v = record.find("RecordVersion"); v != record.end()) {
     if (!v->is_number_integer() || v->get<int64_t>() != kRecordVersion) {
       fail(path, "RecordVersion " + v->dump() + " is not supported (this eifkit reads " +

@@ -59,7 +59,9 @@ void BootLog::judge(std::string_view line) {
 void BootLog::end_line() {
   std::string_view line = line_;
   size_t kernel = kernel_message_start(line);
-  if (kernel == std::string_view::npos) {
+  if (kernel == std::string_view::npos && kernel_message_start(" " + line_) == 1) {
+    judge(line);  // a kernel line between the parts of a split one: they are rejoined after it
+  } else if (kernel == std::string_view::npos) {
     judge(carried_ + line_);
     carried_.clear();
   } else {

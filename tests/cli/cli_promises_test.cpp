@@ -267,3 +267,20 @@ TEST(KernelCheck, ATarOrTextGivenAsKernelIsRefused) {
 
 }  // namespace
 }  // namespace eifkit
+
+namespace eifkit {
+namespace {
+
+TEST(PolicyCheck, ATarGivenAsPolicyOrRecordIsNamed) {
+  std::string tar = test::testdata_path("sample-image.tar");
+  std::string eif = vector_eif("two-ramdisks");
+  expect_error(run_eifkit({"policy", "check", "--policy", tar, "--eif", eif}),
+               tar +
+                   ": not a policy (an AWS key policy or a Huawei IAM policy, JSON): it is a tar "
+                   "archive");
+  expect_error(run_eifkit({"policy", "aws", tar}),
+               tar + ": not a build record or an EIF: it is a tar archive");
+}
+
+}  // namespace
+}  // namespace eifkit

@@ -233,7 +233,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadRecord{"NotJson", "{",
                   "invalid JSON: parse error at line 1, column 2: syntax error while parsing "
                   "object key - unexpected end of input; expected string literal"},
-        BadRecord{"NotAnObject", "[1]", "not a build record (expected a JSON object)"},
+        BadRecord{"NotAnObject", "[1]", "not a build record or an EIF (expected a JSON object)"},
         BadRecord{"NoMeasurements", R"({"RecordVersion": 1})", "missing \"Measurements\""},
         BadRecord{"FutureVersion",
                   R"({"RecordVersion": 2, "Measurements": {"HashAlgorithm": "Sha384 { ... }"}})",

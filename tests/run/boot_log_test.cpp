@@ -34,6 +34,15 @@ TEST(BootLog, KernelMessageInsideTheStatusLineIsRejoined) {
   EXPECT_EQ(log.exit_status, 3);
 }
 
+TEST(BootLog, SeveralKernelLinesInsideTheStatusLine) {
+  auto log = read_console(
+      "eifkit-init: [    2.166694] tsc: Refined TSC clocksource calibration: 2095.979 MHz\r\n"
+      "[    2.167395] clocksource: tsc: mask: 0xffffffffffffffff\r\n"
+      "[    2.168039] clocksource: Switched to clocksource tsc\r\n"
+      "application exited with status 7\r\n");
+  EXPECT_EQ(log.exit_status, 7);
+}
+
 TEST(BootLog, PanicLineQuotedFromItsStart) {
   auto log = read_console(
       "[    0.9] Run /init as init process\n"

@@ -147,7 +147,8 @@ TEST_F(BootTest, ApplicationRunsWithImageConfigAndReportsItsStatus) {
   EXPECT_THAT(console_, HasSubstr("lower: from the lower layer"));
   EXPECT_THAT(console_, HasSubstr("gone: absent"));
   EXPECT_THAT(console_, HasSubstr("hard link: one inode"));
-  EXPECT_THAT(console_, HasSubstr("eifkit-init: application exited with status 7"));
+  // The status line itself may be split by kernel messages on the console: the exit status
+  // above is what eifkit read from it.
   EXPECT_EQ(run_err_, "");
 }
 
@@ -195,7 +196,6 @@ TEST_F(BootTest, EmptyCmdFallsBackToShellWhichExitsWhenInputEnds) {
   std::string image = dir_ / "image.tar";
   write_docker_archive(image, {base_layer()}, nlohmann::json::object());
   EXPECT_EQ(build_and_run(image), 0) << console_;
-  EXPECT_THAT(console_, HasSubstr("eifkit-init: application exited with status 0"));
 }
 
 }  // namespace
