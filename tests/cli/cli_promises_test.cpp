@@ -284,3 +284,18 @@ TEST(PolicyCheck, ATarGivenAsPolicyOrRecordIsNamed) {
 
 }  // namespace
 }  // namespace eifkit
+
+namespace eifkit {
+namespace {
+
+// A mistyped image is the first thing to hear about, not the boot files that are missing too.
+TEST(ImageBuild, MissingImageReportedBeforeMissingBootFiles) {
+  ScratchDir dir;
+  expect_error(run_eifkit({"build", "--image", dir / "app.tar", "--blobs", dir / "no-blobs",
+                           "--output", dir / "app.eif"}),
+               dir / "app.tar" + ": cannot open: No such file or directory");
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+}  // namespace
+}  // namespace eifkit

@@ -166,6 +166,19 @@ TEST_F(BootTest, InitThatExitsAtOnceIsAPanicNotASuccess) {
                           "exitcode=0x00000100\n");
 }
 
+// A guest still running at --timeout is stopped: exit 124, not the application's status.
+TEST_F(BootTest, TimeoutExits124) {
+  std::string image = dir_ / "image.tar";
+  write_docker_archive(image, {base_layer()}, {{"Cmd", {"/bin/sh", "-c", "exit 0"}}});
+  std::string eif = dir_ / "app.eif";
+  auto built = test::run_eifkit({"build", "--image", image, "--kernel", kernel_, "--output", eif,
+                                 "--build-time", "2024-01-01T00:00:00Z"});
+  ASSERT_EQ(built.status, 0) << built.err;
+  auto run = test::run_eifkit({"run", eif, "--memory", "256", "--timeout", "1"});
+  EXPECT_EQ(run.status, 124);
+  EXPECT_EQ(run.err, "eifkit: " + eif + ": still running after 1 s; stopped\n");
+}
+
 // An image too big for the guest's memory: warned before booting, and the failed unpack is
 // reported with exit 125 instead of the init's status.
 TEST_F(BootTest, TooLittleMemoryIsWarnedAndTheFailedUnpackReported) {
