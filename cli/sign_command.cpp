@@ -116,8 +116,8 @@ Subcommand add_sign_command(CLI::App& parent) {
   app->add_option("--signing-certificate,--certificate", o->certificate,
                   "Signing certificate (PEM, EC P-256/P-384/P-521)")
       ->check(CLI::ExistingFile);
-  app->add_option("--private-key", o->key, "The certificate's private key (PEM)")
-      ->check(CLI::ExistingFile);
+  // Not checked as a file here: an AWS KMS key ARN gets its own explanation.
+  app->add_option("--private-key", o->key, "The certificate's private key (PEM)");
   app->add_option("--output", o->output, "Write the signed EIF here instead of in place");
   app->add_option("--export-payload", o->export_payload,
                   "Step 1: write the bytes to be signed here, and their digest to FILE.sha384 "

@@ -299,3 +299,35 @@ TEST(ImageBuild, MissingImageReportedBeforeMissingBootFiles) {
 
 }  // namespace
 }  // namespace eifkit
+
+namespace eifkit {
+namespace {
+
+// A KMS key ARN where a PEM file goes: the two-step recipe with `aws kms sign`, in both
+// commands that sign, and nothing written.
+TEST(KmsKeyArn, BuildAndSignExplainTwoStepSigning) {
+  Signing s;
+  std::string eif = s.copy_of("two-ramdisks");
+  auto before = test::read_bytes(eif);
+  const std::string arn = "arn:aws:kms:us-east-1:111122223333:key/abc";
+  const std::string message =
+      "--private-key " + arn +
+      ": eifkit does not call AWS KMS; sign in two steps: `eifkit sign app.eif "
+      "--signing-certificate cert.pem --export-payload payload.bin`, then `aws kms sign --key-id " +
+      arn +
+      " --message-type DIGEST --signing-algorithm ECDSA_SHA_384 --message "
+      "fileb://payload.bin.sha384 --query Signature --output text | base64 -d > sig.der`, then "
+      "`eifkit sign app.eif --signing-certificate cert.pem --signature sig.der` (eifkit-sign(1))";
+  expect_error(run_eifkit({"sign", eif, "--signing-certificate", s.cert, "--private-key", arn}),
+               message);
+  EXPECT_EQ(test::read_bytes(eif), before);
+  expect_error(run_eifkit({"build", "--kernel", vector_path("eif/inputs/kernel.bin"), "--ramdisk",
+                           vector_path("eif/inputs/ramdisk-app.bin"), "--output", s.dir / "new.eif",
+                           "--signing-certificate", s.cert, "--private-key", arn}),
+               message);
+  EXPECT_EQ(s.dir.entries(),
+            (std::vector<std::string>{"signer.key", "signer.pem", "two-ramdisks.eif"}));
+}
+
+}  // namespace
+}  // namespace eifkit
