@@ -3,6 +3,12 @@
 // stale, whole key policies AWS accepts. Each bad case: exact message, status, no file written.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <cstdio>
 
 #include "tests/support/test_support.h"
 
@@ -327,6 +333,53 @@ TEST(KmsKeyArn, BuildAndSignExplainTwoStepSigning) {
                message);
   EXPECT_EQ(s.dir.entries(),
             (std::vector<std::string>{"signer.key", "signer.pem", "two-ramdisks.eif"}));
+}
+
+}  // namespace
+}  // namespace eifkit
+
+namespace eifkit {
+namespace {
+
+// A P-384 key and a self-signed certificate valid only from ten years from now, written as
+// PEM files: what `keygen` never makes, for the warning about a certificate not valid now.
+void write_future_certificate(const std::string& key_path, const std::string& cert_path) {
+  EVP_PKEY* key = EVP_EC_gen("P-384");
+  ASSERT_NE(key, nullptr);
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), 10L * 365 * 86400);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 11L * 365 * 86400);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("future"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  X509_set_pubkey(cert, key);
+  ASSERT_GT(X509_sign(cert, key, EVP_sha384()), 0);
+  FILE* k = std::fopen(key_path.c_str(), "w");
+  FILE* c = std::fopen(cert_path.c_str(), "w");
+  PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr);
+  PEM_write_X509(c, cert);
+  std::fclose(k);
+  std::fclose(c);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+}
+
+TEST(CertificateWarning, SignWarnsAndSignsWithACertificateNotYetValid) {
+  ScratchDir dir;
+  std::string key = dir / "future.key", cert = dir / "future.pem";
+  write_future_certificate(key, cert);
+  std::string eif = dir / "app.eif";
+  test::write_bytes(eif, test::read_bytes(vector_eif("two-ramdisks")));
+  RunResult r = run_eifkit({"sign", eif, "--signing-certificate", cert, "--private-key", key});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.err, StartsWith("eifkit: warning: " + cert +
+                                ": the signing certificate is not valid before "));
+  EXPECT_THAT(r.err, HasSubstr("; signing anyway (verifiers checking its validity will refuse "
+                               "the image)\n"));
+  EXPECT_NE(json::parse(r.out)["Measurements"]["PCR8"], nullptr);
 }
 
 }  // namespace
