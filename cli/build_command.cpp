@@ -10,6 +10,7 @@
 
 #include "cli/signing_flags.h"
 #include "cli/subcommand.h"
+#include "formats/bounded_json.h"
 #include "lib/base/atomic_output.h"
 #include "lib/base/build_time.h"
 #include "lib/base/error.h"
@@ -70,9 +71,12 @@ Arch host_arch() {
 std::vector<std::string> parse_command(const std::string& flag, const std::string& value) {
   std::vector<std::string> out;
   if (!value.empty() && value.front() == '[') {
-    nlohmann::json j = nlohmann::json::parse(value, nullptr, false);
-    if (j.is_discarded() || !j.is_array()) throw Error(flag + ": not a JSON list: " + value);
-    for (const auto& v : j) {
+    std::string problem;
+    std::optional<nlohmann::json> j =
+        decode_bounded(std::span(reinterpret_cast<const uint8_t*>(value.data()), value.size()),
+                       JsonSyntax::kJson, kMaxJsonDepth, problem);
+    if (!j || !j->is_array()) throw Error(flag + ": not a JSON list: " + value);
+    for (const auto& v : *j) {
       if (!v.is_string()) throw Error(flag + ": the JSON list holds a non-string: " + value);
       out.push_back(v.get<std::string>());
     }

@@ -7,13 +7,16 @@
 
 #include "cli/subcommand.h"
 #include "cli/usage_errors.h"
+#include "lib/base/byte_strings.h"
 #include "lib/base/error.h"
 #include "lib/base/interrupt_cleanup.h"
 
 namespace eifkit::cli {
 
 void print_json(const nlohmann::json& j) {
-  std::cout << j.dump(2) << std::endl;
+  // Every string that may hold bytes (names, targets) went through put_byte_string; should
+  // one have slipped through, print U+FFFD rather than fail after the work is done.
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
 }
 
 }  // namespace eifkit::cli
@@ -50,12 +53,12 @@ int main(int argc, char** argv) {
     try {
       return command.run();
     } catch (const eifkit::Error& e) {
-      std::cerr << "eifkit: " << e.what() << std::endl;
+      std::cerr << "eifkit: " << eifkit::printable(e.what()) << std::endl;
       return 2;
     } catch (const std::exception& e) {
       // Not a message written for users, but still one line, and the unwinding has removed
       // any temporary output.
-      std::cerr << "eifkit: internal error: " << e.what() << std::endl;
+      std::cerr << "eifkit: internal error: " << eifkit::printable(e.what()) << std::endl;
       return 2;
     }
   }

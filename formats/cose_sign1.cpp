@@ -2,10 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "formats/bounded_json.h"
+
 namespace eifkit {
 
 using nlohmann::json;
 using ordered = nlohmann::ordered_json;
+
+static constexpr size_t kMaxCoseDepth = 8;
 
 std::vector<uint8_t> cose_protected_header(CoseAlgorithm alg) {
   // nlohmann's CBOR maps take text keys only; these three integer-keyed maps are constants.
@@ -45,8 +49,10 @@ std::vector<uint8_t> encode_pcr_payload(uint32_t index, std::span<const uint8_t>
 }
 
 std::optional<PcrPayload> decode_pcr_payload(std::span<const uint8_t> bytes, std::string& problem) {
-  json j = json::from_cbor(bytes, /*strict=*/true, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object() || j.size() != 2 || !j.contains("register_index") ||
+  // A COSE payload or structure nests three levels; anything deeper is not one.
+  std::string why;
+  json j = decode_bounded(bytes, JsonSyntax::kCbor, kMaxCoseDepth, why).value_or(json());
+  if (!j.is_object() || j.size() != 2 || !j.contains("register_index") ||
       !j.contains("register_value") || !j["register_index"].is_number_unsigned() ||
       !j["register_value"].is_array()) {
     problem = "payload is not {register_index, register_value}";
@@ -84,9 +90,15 @@ std::optional<CoseSign1> decode_cose_sign1(std::span<const uint8_t> bytes, std::
     out.tagged = true;
     bytes = bytes.subspan(1);
   }
-  json j = json::from_cbor(bytes, true, false, json::cbor_tag_handler_t::error);
-  if (j.is_discarded() || !j.is_array() || j.size() != 4 || !j[0].is_binary() ||
-      !j[1].is_object() || !j[2].is_binary() || !j[3].is_binary()) {
+  std::string why;
+  std::optional<json> decoded = decode_bounded(bytes, JsonSyntax::kCbor, kMaxCoseDepth, why);
+  if (!decoded) {
+    problem = "COSE_Sign1 is not valid CBOR: " + why;
+    return std::nullopt;
+  }
+  json j = std::move(*decoded);
+  if (!j.is_array() || j.size() != 4 || !j[0].is_binary() || !j[1].is_object() ||
+      !j[2].is_binary() || !j[3].is_binary()) {
     problem = "not a COSE_Sign1 structure [protected, unprotected, payload, signature]";
     return std::nullopt;
   }

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "formats/bounded_json.h"
+
 namespace eifkit {
 
 using nlohmann::json;
@@ -31,8 +33,15 @@ static std::optional<std::vector<uint8_t>> byte_array(const json& j) {
 
 std::optional<std::vector<SignatureEntry>> decode_signature_section(std::span<const uint8_t> bytes,
                                                                     std::string& problem) {
-  json j = json::from_cbor(bytes, true, false);
-  if (j.is_discarded() || !j.is_array() || j.empty()) {
+  // [{signing_certificate: [bytes], signature: [bytes]}]: three levels.
+  std::string why;
+  std::optional<json> decoded = decode_bounded(bytes, JsonSyntax::kCbor, 8, why);
+  if (!decoded) {
+    problem = "signature section is not valid CBOR: " + why;
+    return std::nullopt;
+  }
+  json j = std::move(*decoded);
+  if (!j.is_array() || j.empty()) {
     problem = "signature section is not a CBOR array of signatures";
     return std::nullopt;
   }

@@ -4,19 +4,17 @@
 #include <cctype>
 #include <string_view>
 
+#include "formats/bounded_json.h"
 #include "lib/base/error.h"
 
 namespace eifkit {
 
 nlohmann::json parse_json(std::span<const uint8_t> bytes, const std::string& where) {
-  try {
-    return nlohmann::json::parse(bytes.begin(), bytes.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    // what() is "[json.exception.parse_error.101] parse error at ...": keep the readable part.
-    std::string msg = e.what();
-    if (size_t end = msg.find("] "); end != std::string::npos) msg = msg.substr(end + 2);
-    throw Error(where + ": invalid JSON: " + msg);
-  }
+  std::string problem;
+  std::optional<nlohmann::json> j =
+      decode_bounded(bytes, JsonSyntax::kJson, kMaxJsonDepth, problem);
+  if (!j) throw Error(where + ": invalid JSON: " + problem);
+  return std::move(*j);
 }
 
 static std::string kind_of(std::span<const uint8_t> b) {

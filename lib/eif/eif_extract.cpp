@@ -8,6 +8,7 @@
 #include "formats/cpio_newc.h"
 #include "formats/eif_section.h"
 #include "lib/base/atomic_output.h"
+#include "lib/base/byte_strings.h"
 #include "lib/base/error.h"
 #include "lib/base/file_range.h"
 #include "lib/cpio/cpio_reader.h"
@@ -86,10 +87,18 @@ nlohmann::json list_ramdisks(EifImage& image) {
       while (reader.next(h)) {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", h.mode & 07777);
-        nlohmann::json e = {
-            {"Name", h.name}, {"Type", entry_type(h.mode)}, {"Mode", mode},     {"Uid", h.uid},
-            {"Gid", h.gid},   {"Size", h.filesize},         {"Nlink", h.nlink}, {"Ino", h.ino}};
-        if ((h.mode & kCpioTypeMask) == kCpioSymlink) e["Target"] = reader.read_small_data();
+        nlohmann::json e = nlohmann::json::object();
+        put_byte_string(e, "Name", h.name);
+        e.update({{"Type", entry_type(h.mode)},
+                  {"Mode", mode},
+                  {"Uid", h.uid},
+                  {"Gid", h.gid},
+                  {"Size", h.filesize},
+                  {"Nlink", h.nlink},
+                  {"Ino", h.ino}});
+        if ((h.mode & kCpioTypeMask) == kCpioSymlink) {
+          put_byte_string(e, "Target", reader.read_small_data());
+        }
         entries.push_back(std::move(e));
       }
     }

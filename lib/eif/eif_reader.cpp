@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 
+#include "formats/bounded_json.h"
 #include "formats/eif_section.h"
 #include "formats/signature_section.h"
 #include "lib/base/error.h"
@@ -111,8 +112,9 @@ EifScan scan_eif(EifImage& image) {
       done += n;
     }
     if (s.type == static_cast<uint16_t>(SectionType::kMetadata)) {
-      scan.metadata = nlohmann::json::parse(metadata, nullptr, /*allow_exceptions=*/false);
-      if (scan.metadata->is_discarded()) fail(path, "metadata section is not valid JSON");
+      std::string problem;
+      scan.metadata = decode_bounded(metadata, JsonSyntax::kJson, kMaxJsonDepth, problem);
+      if (!scan.metadata) fail(path, "metadata section is not valid JSON: " + problem);
     }
     if (s.type == static_cast<uint16_t>(SectionType::kSignature)) {
       scan.signature = std::move(signature);

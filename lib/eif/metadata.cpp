@@ -2,6 +2,7 @@
 
 #include "lib/base/error.h"
 #include "lib/base/file.h"
+#include "lib/base/json_read.h"
 
 namespace eifkit {
 
@@ -45,9 +46,7 @@ std::vector<uint8_t> encode_metadata(const ImageMetadata& m) {
 
 nlohmann::json read_custom_metadata(const std::string& path) {
   std::vector<uint8_t> bytes = read_small_file(path, kMaxCustomMetadataSize);
-  nlohmann::json j = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) fail(path, "not valid JSON");
-  return j;
+  return parse_json(bytes, path);
 }
 
 }  // namespace eifkit

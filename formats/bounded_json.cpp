@@ -1,0 +1,116 @@
+#include "formats/bounded_json.h"
+
+#include <vector>
+
+namespace eifkit {
+
+using nlohmann::json;
+
+namespace {
+
+// A DOM builder in the shape of nlohmann's own, with the limits checked on the way down.
+class BoundedBuilder : public nlohmann::json_sax<json> {
+ public:
+  BoundedBuilder(size_t input_size, size_t max_depth, std::string& problem)
+      : input_size_(input_size), max_depth_(max_depth), problem_(problem) {}
+
+  json result() { return std::move(root_); }
+
+  bool null() override { return add(nullptr); }
+  bool boolean(bool v) override { return add(v); }
+  bool number_integer(number_integer_t v) override { return add(v); }
+  bool number_unsigned(number_unsigned_t v) override { return add(v); }
+  bool number_float(number_float_t v, const string_t&) override { return add(v); }
+  bool string(string_t& v) override { return add(std::move(v)); }
+  bool binary(binary_t& v) override { return add(json::binary(std::move(v))); }
+  bool start_object(size_t n) override { return open(json::object(), n, "map"); }
+  bool start_array(size_t n) override { return open(json::array(), n, "array"); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    key_ = &(*stack_.back())[std::move(k)];
+    return true;
+  }
+  bool parse_error(size_t position, const std::string&,
+                   const nlohmann::detail::exception& e) override {
+    // what() is "[json.exception.parse_error.101] parse error at ...": keep the readable part.
+    std::string msg = e.what();
+    if (size_t end = msg.find("] "); end != std::string::npos) msg = msg.substr(end + 2);
+    if (msg.find(" at ") == std::string::npos) msg += " at byte " + std::to_string(position);
+    problem_ = msg;
+    return false;
+  }
+
+ private:
+  json* place(json&& v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    json& parent = *stack_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(v));
+      return &parent.back();
+    }
+    *key_ = std::move(v);
+    return key_;
+  }
+  bool add(json&& v) {
+    place(std::move(v));
+    return true;
+  }
+  bool open(json&& empty, size_t declared, const char* kind) {
+    if (stack_.size() >= max_depth_) {
+      problem_ = "nesting deeper than " + std::to_string(max_depth_) + " levels";
+      return false;
+    }
+    // Every element takes at least one byte, so a larger count is a lie (CBOR only: JSON
+    // passes -1, unknown).
+    if (declared != static_cast<size_t>(-1) && declared > input_size_) {
+      problem_ = std::string("a CBOR ") + kind + " declares " + std::to_string(declared) +
+                 " elements in " + std::to_string(input_size_) + " bytes";
+      return false;
+    }
+    stack_.push_back(place(std::move(empty)));
+    return true;
+  }
+  bool close() {
+    stack_.pop_back();
+    return true;
+  }
+
+  size_t input_size_, max_depth_;
+  std::string& problem_;
+  json root_;
+  std::vector<json*> stack_;
+  json* key_ = nullptr;
+};
+
+}  // namespace
+
+std::optional<json> decode_bounded(std::span<const uint8_t> bytes, JsonSyntax syntax,
+                                   size_t max_depth, std::string& problem) {
+  problem.clear();
+  BoundedBuilder builder(bytes.size(), max_depth, problem);
+  bool ok = false;
+  try {
+    ok = json::sax_parse(
+        bytes.begin(), bytes.end(), &builder,
+        syntax == JsonSyntax::kJson ? json::input_format_t::json : json::input_format_t::cbor,
+        /*strict=*/true);
+  } catch (const json::exception& e) {
+    // The readers report through parse_error; anything thrown regardless is still the input's
+    // fault, not ours.
+    std::string msg = e.what();
+    if (size_t end = msg.find("] "); end != std::string::npos) msg = msg.substr(end + 2);
+    problem = msg;
+    return std::nullopt;
+  }
+  if (!ok) {
+    if (problem.empty()) problem = "not a well-formed document";
+    return std::nullopt;
+  }
+  return builder.result();
+}
+
+}  // namespace eifkit

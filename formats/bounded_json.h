@@ -1,0 +1,30 @@
+// Decoding JSON or CBOR from untrusted bytes into nlohmann::json without trusting the input's
+// shape: nesting is capped (copying, printing and comparing a json value recurse, so a deep
+// document would overflow the stack later), and a CBOR array or map that declares more
+// elements than there are bytes left is refused before anything is built.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace eifkit {
+
+enum class JsonSyntax { kJson, kCbor };
+
+// Deep enough for any manifest, config, policy, record or metadata seen in practice (they
+// nest under 10 levels), shallow enough that every recursive walk of the result is safe.
+inline constexpr size_t kMaxJsonDepth = 64;
+
+// nullopt, with `problem` set to one readable line ("nesting deeper than 64 levels at byte
+// 130", "number overflow parsing '1e999' at byte 12", "a CBOR array declares 2^63 elements
+// in 9 bytes"), when the bytes are not one well-formed document within the limits. CBOR
+// tags are refused, as nlohmann::json::from_cbor does by default.
+std::optional<nlohmann::json> decode_bounded(std::span<const uint8_t> bytes, JsonSyntax syntax,
+                                             size_t max_depth, std::string& problem);
+
+}  // namespace eifkit
