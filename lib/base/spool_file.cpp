@@ -1,6 +1,7 @@
 #include "lib/base/spool_file.h"
 
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -24,6 +25,19 @@ static File open_anonymous_temp() {
 }
 
 SpoolFile::SpoolFile() : file_(open_anonymous_temp()) {}
+
+void SpoolFile::reserve(uint64_t bytes) {
+  if (size_ + bytes <= checked_until_) return;
+  struct statvfs fs {};
+  if (::fstatvfs(file_.fd(), &fs) != 0) return;  // cannot tell: let the writes report it
+  uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  if (bytes > free_bytes) {
+    fail(file_.path(), "needs " + std::to_string(bytes) + " more bytes for file contents but " +
+                           std::to_string(free_bytes) +
+                           " are free there (set TMPDIR to a directory with more space)");
+  }
+  checked_until_ = size_ + bytes + (free_bytes - bytes) / 2;
+}
 
 void SpoolFile::append(std::span<const uint8_t> data) {
   file_.pwrite_all(data, size_);

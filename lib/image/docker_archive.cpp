@@ -1,9 +1,12 @@
 #include "lib/image/docker_archive.h"
 
+#include <map>
+
 #include "lib/base/error.h"
 #include "lib/base/json_read.h"
 #include "lib/hash/sha256.h"
 #include "lib/image/image_config.h"
+#include "lib/image/image_limits.h"
 #include "lib/image/image_select.h"
 #include "lib/image/oci_descriptor.h"
 #include "lib/image/oci_layout.h"
@@ -15,8 +18,13 @@ struct Entry {
   std::string config_name;          // normalized
   std::vector<std::string> layers;  // as written in manifest.json
   std::vector<std::string> repo_tags;
-  std::vector<uint8_t> config_bytes;
-  nlohmann::json config;
+};
+
+// What choosing needs of a config. Entries often share one (every tag of an image does), so
+// each is read and parsed once, and only the chosen one is kept whole.
+struct ConfigSummary {
+  std::string id;  // sha256 of its bytes
+  Platform platform;
 };
 
 // The digest a file's name promises, if it promises one: "blobs/sha256/<hex>" (Docker 25+)
@@ -60,19 +68,29 @@ std::vector<std::string> repo_tags_of(const nlohmann::json& json) {
 Entry read_entry(ImageFiles& files, const nlohmann::json& json, const std::string& where) {
   Entry e;
   e.config_name = checked_reference(files, string_field(json, "Config", where), "config");
-  for (const auto& layer : array_field(json, "Layers", where)) {
+  const nlohmann::json& layers = array_field(json, "Layers", where);
+  if (layers.size() > image_limits().max_layers) {
+    fail(where, "lists " + std::to_string(layers.size()) + " layers; the limit is " +
+                    std::to_string(image_limits().max_layers));
+  }
+  for (const auto& layer : layers) {
     if (!layer.is_string()) throw Error(where + ": \"Layers\" holds a non-string");
     e.layers.push_back(layer.get<std::string>());
   }
   e.repo_tags = repo_tags_of(json);
-  std::string config_where = files.source() + ": " + e.config_name;
-  e.config_bytes = read_small(files, e.config_name, kMaxJsonBytes);
-  if (auto expected = named_digest(e.config_name, true)) {
-    std::string actual = sha256_digest_string(sha256(e.config_bytes));
-    if (actual != *expected) fail_digest_mismatch(config_where, actual, *expected);
-  }
-  e.config = parse_json(e.config_bytes, config_where);
   return e;
+}
+
+// The config's bytes, checked against the digest its name promises, and parsed.
+nlohmann::json read_config(ImageFiles& files, const std::string& name, std::string* id) {
+  std::string where = files.source() + ": " + name;
+  std::vector<uint8_t> bytes = read_small(files, name, kMaxJsonBytes);
+  std::string actual = sha256_digest_string(sha256(bytes));
+  if (auto expected = named_digest(name, true)) {
+    if (actual != *expected) fail_digest_mismatch(where, actual, *expected);
+  }
+  if (id) *id = actual;
+  return parse_json(bytes, where);
 }
 
 bool has_tag(const std::vector<std::string>& repo_tags, const std::string& tag) {
@@ -95,6 +113,10 @@ ResolvedImage resolve_docker_archive(ImageFiles& files, const std::optional<std:
   std::string where = source + ": manifest.json";
   nlohmann::json manifest = parse_json(read_small(files, "manifest.json", kMaxJsonBytes), where);
   if (!manifest.is_array()) throw Error(where + ": expected a JSON array");
+  if (manifest.size() > image_limits().max_documents) {
+    fail(where, "lists " + std::to_string(manifest.size()) + " images; the limit is " +
+                    std::to_string(image_limits().max_documents));
+  }
 
   std::vector<Entry> entries;
   std::vector<std::string> all_tags;
@@ -116,11 +138,22 @@ ResolvedImage resolve_docker_archive(ImageFiles& files, const std::optional<std:
   }
   if (entries.empty()) fail(source, "manifest.json lists no images");
 
+  std::map<std::string, ConfigSummary> configs;
+  // The last config read is kept: with one image (the usual case) it is the chosen one, and a
+  // compressed archive is not read through again for it.
+  nlohmann::json last_config;
+  std::string last_config_name;
   std::vector<ImageChoice> choices;
   for (size_t i = 0; i < entries.size(); ++i) {
+    auto [it, fresh] = configs.try_emplace(entries[i].config_name);
+    if (fresh) {
+      last_config = read_config(files, it->first, &it->second.id);
+      last_config_name = it->first;
+      it->second.platform = config_platform(last_config);
+    }
     ImageChoice c;
-    c.platform = config_platform(entries[i].config);
-    c.id = sha256_digest_string(sha256(entries[i].config_bytes));
+    c.platform = it->second.platform;
+    c.id = it->second.id;
     c.group = i;
     c.label = entries[i].repo_tags.empty() ? "untagged " + c.id : entries[i].repo_tags.front();
     choices.push_back(std::move(c));
@@ -129,7 +162,10 @@ ResolvedImage resolve_docker_archive(ImageFiles& files, const std::optional<std:
   Entry& chosen = entries[chosen_index];
 
   std::string config_where = source + ": " + chosen.config_name;
-  std::vector<std::string> diff_ids = config_diff_ids(chosen.config, config_where);
+  nlohmann::json config = chosen.config_name == last_config_name
+                              ? std::move(last_config)
+                              : read_config(files, chosen.config_name, nullptr);
+  std::vector<std::string> diff_ids = config_diff_ids(config, config_where);
   if (diff_ids.size() != chosen.layers.size()) {
     fail(config_where, "config lists " + std::to_string(diff_ids.size()) +
                            " diff_ids but manifest.json lists " +
@@ -146,7 +182,7 @@ ResolvedImage resolve_docker_archive(ImageFiles& files, const std::optional<std:
   image.info.id = choices[chosen_index].id;
   image.info.repo_tags = chosen.repo_tags;
   image.info.platform = choices[chosen_index].platform;
-  image.info.config = std::move(chosen.config);
+  image.info.config = std::move(config);
   image.info.source = source;
   return image;
 }

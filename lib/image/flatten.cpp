@@ -15,13 +15,18 @@ static std::unique_ptr<FsNode> make_dir_node(size_t layer) {
 }
 
 // Hides everything lower layers put under `dir`, keeping what the current layer added.
-static void remove_lower(FsNode& dir, size_t layer) {
-  for (auto it = dir.children.begin(); it != dir.children.end();) {
-    if (it->second->layer < layer) {
-      it = dir.children.erase(it);
-    } else {
-      if (it->second->is_dir()) remove_lower(*it->second, layer);
-      ++it;
+static void remove_lower(FsNode& top, size_t layer) {
+  std::vector<FsNode*> todo = {&top};  // a worklist: the depth comes from the image
+  while (!todo.empty()) {
+    FsNode& dir = *todo.back();
+    todo.pop_back();
+    for (auto it = dir.children.begin(); it != dir.children.end();) {
+      if (it->second->layer < layer) {
+        it = dir.children.erase(it);
+      } else {
+        if (it->second->is_dir()) todo.push_back(it->second.get());
+        ++it;
+      }
     }
   }
 }
@@ -33,7 +38,7 @@ static void copy_attributes(Inode& to, const TarEntry& from) {
   to.mtime = from.mtime;
 }
 
-Flattener::Flattener() {
+Flattener::Flattener(const ImageLimits& limits) : limits_(limits) {
   image_.root = make_dir_node(0);
   image_.spool = std::make_unique<SpoolFile>();
 }
@@ -46,7 +51,16 @@ void Flattener::apply_layer(TarReader& layer, const std::string& layer_name) {
 
 void Flattener::apply_entry(const TarEntry& entry, TarReader& layer,
                             const std::string& layer_name) {
+  if (entry.path.size() > kMaxImagePathBytes) {
+    fail(layer_name, entry.path.substr(0, 64) + "…: path is " + std::to_string(entry.path.size()) +
+                         " bytes long; Linux resolves at most " +
+                         std::to_string(kMaxImagePathBytes));
+  }
   auto where = [&](const std::string& what) { fail(layer_name, entry.path + ": " + what); };
+  if (++entries_ > limits_.max_entries) {
+    where("the image has more than " + std::to_string(limits_.max_entries) +
+          " entries (EIFKIT_MAX_IMAGE_ENTRIES raises the limit)");
+  }
   auto parts = clean_tar_path(entry.path);
   if (!parts) where("path escapes the image root");
   if (parts->empty()) {
@@ -116,6 +130,14 @@ void Flattener::apply_entry(const TarEntry& entry, TarReader& layer,
     inode.rdev_major = entry.rdev_major;
     inode.rdev_minor = entry.rdev_minor;
     if (entry.type == TarEntry::Type::kFile) {
+      // Checked as declared, before a byte is spooled: a sparse or compressed file of 100 GB
+      // costs a few bytes of input.
+      if (entry.size > limits_.max_file_bytes - file_bytes_) {
+        where("a " + human_bytes(entry.size) + " file would take the image's files past " +
+              human_bytes(limits_.max_file_bytes) + " (EIFKIT_MAX_IMAGE_SIZE raises the limit)");
+      }
+      file_bytes_ += entry.size;
+      image_.spool->reserve(entry.size);
       inode.spool_offset = image_.spool->size();
       std::vector<uint8_t> buf(1 << 16);
       uint64_t total = 0;

@@ -11,6 +11,7 @@
 
 #include "lib/base/spool_file.h"
 #include "lib/image/fs_tree.h"
+#include "lib/image/image_limits.h"
 #include "lib/image/image_source.h"
 #include "lib/image/tar_reader.h"
 
@@ -24,7 +25,7 @@ struct FlattenedImage {
 
 class Flattener {
  public:
-  Flattener();
+  explicit Flattener(const ImageLimits& limits = image_limits());
   // Applies the next layer; `layer_name` prefixes errors.
   void apply_layer(TarReader& layer, const std::string& layer_name);
   FlattenedImage finish();
@@ -33,6 +34,9 @@ class Flattener {
   void apply_entry(const TarEntry& entry, TarReader& layer, const std::string& layer_name);
   FlattenedImage image_;
   size_t layer_ = 0;
+  ImageLimits limits_;
+  uint64_t entries_ = 0;
+  uint64_t file_bytes_ = 0;  // declared sizes of every file spooled so far
 };
 
 // Called after each layer with its index and the layer count.

@@ -4,6 +4,40 @@
 
 namespace eifkit {
 
+FsNode::~FsNode() {
+  std::vector<std::unique_ptr<FsNode>> todo;
+  for (auto& [name, child] : children) todo.push_back(std::move(child));
+  children.clear();
+  while (!todo.empty()) {
+    std::unique_ptr<FsNode> node = std::move(todo.back());
+    todo.pop_back();
+    for (auto& [name, child] : node->children) todo.push_back(std::move(child));
+    node->children.clear();
+  }
+}
+
+void walk_tree(const FsNode& dir, const std::string& prefix,
+               const std::function<void(const std::string& path, const FsNode& node)>& visit) {
+  struct Level {
+    const FsNode* dir;
+    std::map<std::string, std::unique_ptr<FsNode>>::const_iterator next;
+    std::string prefix;
+  };
+  std::vector<Level> stack;
+  stack.push_back({&dir, dir.children.begin(), prefix});
+  while (!stack.empty()) {
+    Level& top = stack.back();
+    if (top.next == top.dir->children.end()) {
+      stack.pop_back();
+      continue;
+    }
+    const auto& [name, child] = *top.next++;
+    std::string path = top.prefix + "/" + name;
+    visit(path, *child);
+    if (child->is_dir()) stack.push_back({child.get(), child->children.begin(), std::move(path)});
+  }
+}
+
 // Linux's limit on symlinks followed while resolving one path.
 static constexpr int kMaxSymlinkHops = 40;
 

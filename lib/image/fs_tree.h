@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,8 +31,20 @@ struct FsNode {
   size_t layer = 0;  // the layer that last wrote this name (whiteouts hide lower layers only)
   std::map<std::string, std::unique_ptr<FsNode>> children;  // directories only
 
+  FsNode() = default;
+  FsNode(const FsNode&) = delete;
+  FsNode& operator=(const FsNode&) = delete;
+  // Frees the subtree with a worklist: the depth comes from the image.
+  ~FsNode();
+
   bool is_dir() const { return inode->type == TarEntry::Type::kDirectory; }
 };
+
+// Calls visit(path, node) for every node under `dir` in canonical order (a directory before
+// its children, names bytewise), path being prefix + "/" + the names. Iterative: the depth
+// comes from the image.
+void walk_tree(const FsNode& dir, const std::string& prefix,
+               const std::function<void(const std::string& path, const FsNode& node)>& visit);
 
 // Looks a path up inside the tree, following symlinks within the tree (never on the host),
 // as the enclave's kernel would. Returns nullptr when it does not resolve.

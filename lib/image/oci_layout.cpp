@@ -1,8 +1,11 @@
 #include "lib/image/oci_layout.h"
 
+#include <set>
+
 #include "lib/base/error.h"
 #include "lib/base/json_read.h"
 #include "lib/image/image_config.h"
+#include "lib/image/image_limits.h"
 #include "lib/image/image_select.h"
 #include "lib/image/oci_descriptor.h"
 
@@ -39,9 +42,24 @@ nlohmann::json read_json_blob(ImageFiles& files, const Descriptor& d) {
   return parse_json(read_blob(files, d, kMaxJsonBytes), blob_where(files, d));
 }
 
-void collect(ImageFiles& files, const Descriptor& d, size_t group, int depth,
-             std::vector<Candidate>& out) {
+// Every manifest and index is followed once, however many times indexes name it: an index
+// naming the same child n times, n levels deep, would otherwise cost n^n reads. (A cycle
+// cannot be written, each digest being of its content, but is stopped the same way.)
+struct Walk {
+  ImageFiles& files;
+  size_t max_documents;
+  std::set<std::string> seen;
+  std::vector<Candidate> candidates;
+};
+
+void collect(Walk& walk, const Descriptor& d, size_t group, int depth) {
+  ImageFiles& files = walk.files;
   if (is_attestation(d)) return;
+  if (!walk.seen.insert(d.digest).second) return;
+  if (walk.seen.size() > walk.max_documents) {
+    fail(files.source(), "names more than " + std::to_string(walk.max_documents) +
+                             " distinct manifests and indexes; no image builder writes that many");
+  }
   bool index = is_index_type(d.media_type);
   bool manifest = is_manifest_type(d.media_type);
   nlohmann::json doc;
@@ -54,7 +72,7 @@ void collect(ImageFiles& files, const Descriptor& d, size_t group, int depth,
     manifest = doc.is_object() && doc.contains("config") && doc.contains("layers");
   }
   if (manifest) {
-    out.push_back({d, group});
+    walk.candidates.push_back({d, group});
     return;
   }
   if (!index) return;
@@ -62,7 +80,7 @@ void collect(ImageFiles& files, const Descriptor& d, size_t group, int depth,
   if (doc.is_null()) doc = read_json_blob(files, d);
   std::string where = blob_where(files, d);
   for (const auto& entry : array_field(doc, "manifests", where)) {
-    collect(files, parse_descriptor(entry, where), group, depth + 1, out);
+    collect(walk, parse_descriptor(entry, where), group, depth + 1);
   }
 }
 
@@ -137,8 +155,14 @@ ResolvedImage resolve_oci_layout(ImageFiles& files, const std::optional<std::str
                      (present.empty() ? " (it has no tags)" : " (tags: " + present + ")"));
   }
 
-  std::vector<Candidate> candidates;
-  for (size_t i = 0; i < top.size(); ++i) collect(files, top[i], i, 0, candidates);
+  const size_t max_documents = image_limits().max_documents;
+  if (top.size() > max_documents) {
+    fail(where, "lists " + std::to_string(top.size()) + " images; the limit is " +
+                    std::to_string(max_documents));
+  }
+  Walk walk{files, max_documents, {}, {}};
+  for (size_t i = 0; i < top.size(); ++i) collect(walk, top[i], i, 0);
+  std::vector<Candidate>& candidates = walk.candidates;
   if (candidates.empty()) fail(source, "index.json lists no image manifests");
 
   std::vector<ImageChoice> choices;
@@ -160,6 +184,10 @@ ResolvedImage resolve_oci_layout(ImageFiles& files, const std::optional<std::str
   const nlohmann::json& layer_list = array_field(m.manifest, "layers", manifest_where);
   std::vector<Descriptor> layers;
   for (const auto& entry : layer_list) layers.push_back(parse_descriptor(entry, manifest_where));
+  if (layers.size() > image_limits().max_layers) {
+    fail(manifest_where, "lists " + std::to_string(layers.size()) + " layers; the limit is " +
+                             std::to_string(image_limits().max_layers));
+  }
   std::vector<std::string> diff_ids = config_diff_ids(m.config, config_where);
   if (layers.size() != diff_ids.size()) {
     fail(config_where, "config lists " + std::to_string(diff_ids.size()) +

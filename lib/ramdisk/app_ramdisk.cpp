@@ -32,11 +32,10 @@ CpioMeta meta_of(const Inode& inode) {
   return m;
 }
 
-void count_links(const FsNode& dir, std::unordered_map<const Inode*, LinkGroup>& groups) {
-  for (const auto& [name, child] : dir.children) {
-    if (child->inode->type == TarEntry::Type::kFile) ++groups[child->inode.get()].names;
-    if (child->is_dir()) count_links(*child, groups);
-  }
+void count_links(const FsNode& root, std::unordered_map<const Inode*, LinkGroup>& groups) {
+  walk_tree(root, "", [&](const std::string&, const FsNode& node) {
+    if (node.inode->type == TarEntry::Type::kFile) ++groups[node.inode.get()].names;
+  });
 }
 
 class Writer {
@@ -46,11 +45,7 @@ class Writer {
   }
 
   void tree(const FsNode& dir, const std::string& prefix) {
-    for (const auto& [name, child] : dir.children) {
-      std::string path = prefix + "/" + name;
-      entry(path, *child);
-      if (child->is_dir()) tree(*child, path);
-    }
+    walk_tree(dir, prefix, [&](const std::string& path, const FsNode& node) { entry(path, node); });
   }
 
   void entry(const std::string& path, const FsNode& node) {
