@@ -39,7 +39,11 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
   if (options.rootfs_input) refuse_container_image_as_rootfs(*fs.root, info.source);
   ImageBuildResult result;
   result.entries_with_xattrs = fs.entries_with_xattrs;
-  result.command = resolve_enclave_command(config, *fs.root);
+  try {
+    result.command = resolve_enclave_command(config, *fs.root);
+  } catch (const Error& e) {
+    throw Error(info.source + ": " + e.what());  // which image lacks the command
+  }
   result.command.user = resolve_image_user(config.user, fs);
 
   ImageMetadata meta;

@@ -525,21 +525,26 @@ TEST_F(CliImageCommand, EnvOverridesReplaceOrAddAndPathSteersTheLookup) {
 TEST_F(CliImageCommand, RefusedCommands) {
   RunResult r = build_image(image_, out_ / "app.eif", {"--cmd", "[\"a\\nb\"]"});
   expect_refused(r, out_,
-                 "command argument 3 contains a newline, which the enclave's line-based /cmd "
-                 "and /env cannot carry: 'a…'");
+                 image_ +
+                     ": command argument 3 contains a newline, which the enclave's line-based /cmd "
+                     "and /env cannot carry: 'a…'");
   r = build_image(image_, out_ / "app.eif", {"--env", "K=a\nb"});
   expect_refused(r, out_,
-                 "environment variable 3 contains a newline, which the enclave's line-based "
-                 "/cmd and /env cannot carry: 'K=a…'");
+                 image_ +
+                     ": environment variable 3 contains a newline, which the enclave's line-based "
+                     "/cmd and /env cannot carry: 'K=a…'");
   // JSON's \u0000: the init would pass "a", silently dropping the rest.
   r = build_image(image_, out_ / "app.eif", {"--cmd", R"(["--port", "a\u0000b"])"});
   expect_refused(r, out_,
-                 "command argument 4 contains a NUL byte, which no program's arguments or "
-                 "environment can carry: 'a…'");
+                 image_ +
+                     ": command argument 4 contains a NUL byte, which no program's arguments or "
+                     "environment can carry: 'a…'");
   r = build_image(image_, out_ / "app.eif", {"--entrypoint", "nothere"});
-  expect_refused(r, out_, "command: nothere not found in the image's PATH (/opt/none:/bin)");
+  expect_refused(r, out_,
+                 image_ + ": command: nothere not found in the image's PATH (/opt/none:/bin)");
   r = build_image(image_, out_ / "app.eif", {"--entrypoint", "/usr/bin/data"});
-  expect_refused(r, out_, "command: /usr/bin/data is not an executable file in the image");
+  expect_refused(r, out_,
+                 image_ + ": command: /usr/bin/data is not an executable file in the image");
   r = build_image(image_, out_ / "app.eif", {"--cmd", "'unterminated"});
   expect_refused(r, out_, "--cmd: unterminated quote in: 'unterminated");
   r = build_image(image_, out_ / "app.eif", {"--env", "NOEQUALS"});

@@ -362,7 +362,10 @@ TEST(CliBuildErrors, MetadataNotJson) {
   write_bytes(inputs / "meta.json", {'{', 'n', 'o', 'p', 'e'});
   RunResult r = run_eifkit(pinned(dir / "app.eif", {"--metadata", inputs / "meta.json"}));
   expect_one_line_error(r);
-  EXPECT_EQ(r.err, "eifkit: " + inputs / "meta.json" + ": not valid JSON\n");
+  EXPECT_EQ(r.err, "eifkit: " + inputs / "meta.json" +
+                       ": invalid JSON: parse error at line 1, column 3: syntax error while "
+                       "parsing object key - invalid literal; last read: '{no'; expected "
+                       "string literal\n");
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(dir.entries(), std::vector<std::string>{});
 }

@@ -248,7 +248,11 @@ TEST_F(CorruptVector, MetadataNotJson) {
     ASSERT_EQ(b[kMetadataHeader + 12], '{');
     b[kMetadataHeader + 12] = 'x';
   });
-  EXPECT_EQ(read_error(path), path + ": metadata section is not valid JSON");
+  EXPECT_EQ(read_error(path),
+            path +
+                ": metadata section is not valid JSON: parse error at line 1, column 1: "
+                "syntax error while parsing value - invalid literal; last "
+                "read: 'x'");
 }
 
 TEST_F(CorruptVector, SignatureNotCbor) {
@@ -257,7 +261,10 @@ TEST_F(CorruptVector, SignatureNotCbor) {
     ASSERT_EQ(b[74508 + 12], 0x81);
     b[74508 + 12] = 0xff;
   });
-  EXPECT_EQ(read_error(path), path + ": signature section is not a CBOR array of signatures");
+  EXPECT_EQ(read_error(path),
+            path +
+                ": signature section is not valid CBOR: parse error at byte 1: syntax "
+                "error while parsing CBOR value: invalid byte: 0xFF");
 }
 
 TEST_F(CorruptVector, MissingFile) {

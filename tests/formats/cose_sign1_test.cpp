@@ -74,7 +74,9 @@ TEST(SignatureSection, RefusesOtherShapes) {
   std::string problem;
   std::vector<uint8_t> byte_strings = {0x81, 0xa2, 0x73};  // truncated
   EXPECT_FALSE(decode_signature_section(byte_strings, problem));
-  EXPECT_EQ(problem, "signature section is not a CBOR array of signatures");
+  EXPECT_EQ(problem,
+            "signature section is not valid CBOR: parse error at byte 4: syntax error while "
+            "parsing CBOR string: unexpected end of input");
   // [{"signing_certificate": h'01', "signature": h'02'}]: byte strings, which nitro-cli rejects
   std::vector<uint8_t> bstr = {0x81, 0xa2, 0x73};
   for (char c : std::string("signing_certificate")) bstr.push_back(static_cast<uint8_t>(c));

@@ -221,10 +221,14 @@ TEST(ReadCustomMetadata, NotJson) {
   ScratchDir dir;
   write_text(dir / "meta.json", "{\"team\": ");
   EXPECT_EQ(error_of([&] { read_custom_metadata(dir / "meta.json"); }),
-            dir / "meta.json" + ": not valid JSON");
+            dir / "meta.json" +
+                ": invalid JSON: parse error at line 1, column 10: syntax error while parsing "
+                "value - unexpected end of input; expected '[', '{', or a literal");
   write_text(dir / "empty.json", "");
   EXPECT_EQ(error_of([&] { read_custom_metadata(dir / "empty.json"); }),
-            dir / "empty.json" + ": not valid JSON");
+            dir / "empty.json" +
+                ": invalid JSON: parse error at line 1, column 1: syntax error while parsing "
+                "value - unexpected end of input; expected '[', '{', or a literal");
 }
 
 TEST(ReadCustomMetadata, AnyJsonValue) {

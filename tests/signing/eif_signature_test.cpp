@@ -505,7 +505,10 @@ TEST(EifSigningRewrite, OversizedSectionIsRefusedByTheReader) {
   rewrite_with_signature(image2, std::vector<uint8_t>(kMaxSignatureSize, 0x80), dir / "edge.eif");
   EifImage edge = open_eif(dir / "edge.eif");
   EXPECT_EQ(error_of([&] { scan_eif(edge); }),
-            dir / "edge.eif" + ": signature section is not a CBOR array of signatures");
+            dir / "edge.eif" +
+                ": signature section is not valid CBOR: parse error at byte 2: "
+                "syntax error while parsing CBOR value: expected end of "
+                "input; last byte: 0x80");
 }
 
 }  // namespace

@@ -37,6 +37,8 @@ struct RunResult {
   int status = -1;
   std::string out;
   std::string err;
+  uint64_t max_rss_kb = 0;  // the child's peak resident set
+  double cpu_seconds = 0;   // user + system
 };
 
 // Runs `eifkit ARGS...` (no shell), with extra environment assignments.
