@@ -45,7 +45,11 @@ for t in "${targets[@]}"; do
   if grep -qE '^(==[0-9]+==ERROR|SUMMARY: |.*Test unit written to|.*ERROR: libFuzzer)' "$log" ||
      ! grep -q '^Done [0-9]* runs' "$log"; then
     echo "FAIL $t: $stats"
-    grep -E 'ERROR|SUMMARY|#[0-9]+ .*in (eifkit|nlohmann|std)' "$log" | head -12 | sed 's/^/  /'
+    # What went wrong, and the first frames in eifkit's code.
+    grep -E '^==[0-9]+==ERROR|^SUMMARY|^terminate called|what\(\)|^.*runtime error' "$log" |
+      head -4 | cut -c1-300 | sed 's/^/  /'
+    grep -E '^ *#[0-9]+ .* in eifkit::' "$log" | head -3 | sed -E 's/^ *(#[0-9]+) 0x[0-9a-f]+ in /\1 /' |
+      sed -E 's/\(std::.*\) (\/.*)$/(...) \1/' | cut -c1-200 | sed 's/^/  /'
     grep -o "Test unit written to .*" "$log" | sed 's/^/  reproducer: /; s/Test unit written to //'
     echo "  log: $log"
     status=1
