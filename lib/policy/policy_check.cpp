@@ -146,8 +146,10 @@ std::vector<AttestationCondition> attestation_conditions(const nlohmann::json& s
     for (auto& [key, value] : block.items()) {
       int pcr = attestation_pcr(key, where);
       if (pcr < 0) continue;
+      // A named copy: clang before 16 cannot capture a structured binding.
+      const std::string& op_name = op;
       auto known = std::find_if(kOperators.begin(), kOperators.end(),
-                                [&](const Operator& o) { return op == o.name; });
+                                [&](const Operator& o) { return op_name == o.name; });
       if (known == kOperators.end()) {
         fail(where, "operator " + op + " on " + key +
                         " is not supported (policy check evaluates StringEqualsIgnoreCase, "
