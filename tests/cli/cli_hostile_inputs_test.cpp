@@ -38,7 +38,8 @@ constexpr uint64_t kMaxRssKb = 256 * 1024;
 std::vector<std::string> fuzz_case_files() {
   std::vector<std::string> out;
   for (const auto& target : fs::directory_iterator(EIFKIT_FUZZ_CASES)) {
-    if (!target.is_directory()) continue;
+    // cpio/ holds valid ramdisks with Latin-1 names: accepted, and tested by LosslessNames.
+    if (!target.is_directory() || target.path().filename() == "cpio") continue;
     for (const auto& file : fs::directory_iterator(target.path())) {
       if (file.is_regular_file())
         out.push_back(target.path().filename().string() + "/" + file.path().filename().string());
@@ -95,7 +96,6 @@ class HostileInput : public ::testing::TestWithParam<std::string> {};
 TEST_P(HostileInput, IsRefusedWithOneLineNamingTheFileWithinBounds) {
   const std::string relative = GetParam();
   const std::string target = relative.substr(0, relative.find('/'));
-  if (target == "cpio") GTEST_SKIP() << "cpio cases are valid ramdisks: see LosslessNames";
   ScratchDir dir;
   fs::create_directory(dir / "in");
   fs::create_directory(dir / "out");
