@@ -2,7 +2,7 @@
 # Benchmark: that time and memory follow an input's real content, not what it claims.
 # 1) `eifkit build --rootfs-tar` of 10^5 and 10^6 tiny files: the second should cost about ten
 #    times the first (no quadratic walk over entries), with peak RSS growing with the tree only.
-# 2) The fan-out reproducers of fuzz-cases/image (an OCI index naming one child n times, n
+# 2) The fan-out reproducers (refused in the end: they hold no files, so no command) of fuzz-cases/image (an OCI index naming one child n times, n
 #    levels deep; a docker manifest.json naming one 4 MB config 200 times): each descriptor
 #    and config is read once, so they cost milliseconds.
 # Usage: bench/hostile_inputs_bench.sh [EIFKIT] [MAX_FILES]
@@ -22,7 +22,7 @@ boot=(--kernel "$vectors/eif/inputs/kernel.bin" --cmdline-file "$vectors/eif/inp
 measure() {  # LABEL COMMAND...: wall time and peak RSS of one run
   local label=$1; shift
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/err" || true
-  read -r secs kib < "$work/time"
+  read -r secs kib < <(tail -n 1 "$work/time")
   printf '%-40s %8s s %9s KiB peak RSS  %s\n' "$label" "$secs" "$kib" \
     "$(grep -v '^Command' "$work/err" | head -c 120 | head -1)"
 }
@@ -38,6 +38,7 @@ with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as t:
         t.addfile(info)
         for f in range(min(1000, n - d * 1000)):
             info = tarfile.TarInfo(f"d{d:04}/f{f:03}"); info.size = 1
+            info.mode = 0o755 if d == 0 and f == 0 else 0o644
             t.addfile(info, io.BytesIO(b"x"))
 PY
   measure "build --rootfs-tar, $files files" \
