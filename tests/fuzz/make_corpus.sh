@@ -32,6 +32,7 @@ for eif in "$vectors"/eif/*.eif; do
 done
 # Attestation documents are COSE_Sign1 too.
 for doc in "$vectors"/attestation/*.cbor; do
+  [ -f "$doc" ] || continue  # testdata/vectors has no attestation documents
   [ "$(stat -c %s "$doc")" -le 32768 ] && cp "$doc" "$out/signature_section/"
 done
 
