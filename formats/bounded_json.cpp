@@ -8,6 +8,13 @@ using nlohmann::json;
 
 namespace {
 
+// what() is "[json.exception.parse_error.101] parse error at ...": keep the readable part.
+std::string readable(const std::exception& e) {
+  std::string msg = e.what();
+  if (size_t end = msg.find("] "); end != std::string::npos) msg = msg.substr(end + 2);
+  return msg;
+}
+
 // A DOM builder in the shape of nlohmann's own, with the limits checked on the way down.
 class BoundedBuilder : public nlohmann::json_sax<json> {
  public:
@@ -33,9 +40,7 @@ class BoundedBuilder : public nlohmann::json_sax<json> {
   }
   bool parse_error(size_t position, const std::string&,
                    const nlohmann::detail::exception& e) override {
-    // what() is "[json.exception.parse_error.101] parse error at ...": keep the readable part.
-    std::string msg = e.what();
-    if (size_t end = msg.find("] "); end != std::string::npos) msg = msg.substr(end + 2);
+    std::string msg = readable(e);
     if (msg.find(" at ") == std::string::npos) msg += " at byte " + std::to_string(position);
     problem_ = msg;
     return false;
@@ -101,9 +106,7 @@ std::optional<json> decode_bounded(std::span<const uint8_t> bytes, JsonSyntax sy
   } catch (const json::exception& e) {
     // The readers report through parse_error; anything thrown regardless is still the input's
     // fault, not ours.
-    std::string msg = e.what();
-    if (size_t end = msg.find("] "); end != std::string::npos) msg = msg.substr(end + 2);
-    problem = msg;
+    problem = readable(e);
     return std::nullopt;
   }
   if (!ok) {

@@ -9,6 +9,8 @@ namespace eifkit {
 using nlohmann::json;
 using ordered = nlohmann::ordered_json;
 
+static constexpr size_t kMaxSectionDepth = 8;
+
 std::vector<uint8_t> encode_signature_section(const std::vector<SignatureEntry>& entries) {
   ordered array = ordered::array();
   for (const SignatureEntry& e : entries) {
@@ -35,7 +37,7 @@ std::optional<std::vector<SignatureEntry>> decode_signature_section(std::span<co
                                                                     std::string& problem) {
   // [{signing_certificate: [bytes], signature: [bytes]}]: three levels.
   std::string why;
-  std::optional<json> decoded = decode_bounded(bytes, JsonSyntax::kCbor, 8, why);
+  std::optional<json> decoded = decode_bounded(bytes, JsonSyntax::kCbor, kMaxSectionDepth, why);
   if (!decoded) {
     problem = "signature section is not valid CBOR: " + why;
     return std::nullopt;

@@ -31,25 +31,14 @@ static size_t utf8_length(std::string_view bytes, size_t i) {
   return 0;
 }
 
-bool is_utf8(std::string_view bytes) {
-  for (size_t i = 0; i < bytes.size();) {
-    size_t n = utf8_length(bytes, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
 void put_byte_string(nlohmann::json& obj, const std::string& key, std::string_view bytes) {
-  if (is_utf8(bytes)) {
-    obj[key] = std::string(bytes);
-    return;
-  }
   std::string readable;
+  bool exact = true;
   for (size_t i = 0; i < bytes.size();) {
     size_t n = utf8_length(bytes, i);
     if (n == 0) {
       readable += "\xef\xbf\xbd";  // U+FFFD
+      exact = false;
       ++i;
     } else {
       readable.append(bytes.substr(i, n));
@@ -57,7 +46,7 @@ void put_byte_string(nlohmann::json& obj, const std::string& key, std::string_vi
     }
   }
   obj[key] = readable;
-  obj[key + "Base64"] = base64_encode(bytes);
+  if (!exact) obj[key + "Base64"] = base64_encode(bytes);
 }
 
 std::string printable(std::string_view bytes) {

@@ -10,8 +10,6 @@
 
 namespace eifkit {
 
-bool is_utf8(std::string_view bytes);
-
 // obj[key] = bytes when they are UTF-8. Otherwise obj[key] is the same string with each byte
 // that is not part of a UTF-8 character replaced by U+FFFD (readable, not exact), and
 // obj[key + "Base64"] holds the exact bytes: a consumer that finds KEYBase64 uses it.

@@ -65,14 +65,12 @@ std::vector<std::string> repo_tags_of(const nlohmann::json& json) {
   return tags;
 }
 
-Entry read_entry(ImageFiles& files, const nlohmann::json& json, const std::string& where) {
+Entry read_entry(ImageFiles& files, const nlohmann::json& json, const std::string& where,
+                 size_t max_layers) {
   Entry e;
   e.config_name = checked_reference(files, string_field(json, "Config", where), "config");
   const nlohmann::json& layers = array_field(json, "Layers", where);
-  if (layers.size() > image_limits().max_layers) {
-    fail(where, "lists " + std::to_string(layers.size()) + " layers; the limit is " +
-                    std::to_string(image_limits().max_layers));
-  }
+  refuse_count_over(layers.size(), max_layers, where, "layers");
   for (const auto& layer : layers) {
     if (!layer.is_string()) throw Error(where + ": \"Layers\" holds a non-string");
     e.layers.push_back(layer.get<std::string>());
@@ -113,10 +111,8 @@ ResolvedImage resolve_docker_archive(ImageFiles& files, const std::optional<std:
   std::string where = source + ": manifest.json";
   nlohmann::json manifest = parse_json(read_small(files, "manifest.json", kMaxJsonBytes), where);
   if (!manifest.is_array()) throw Error(where + ": expected a JSON array");
-  if (manifest.size() > image_limits().max_documents) {
-    fail(where, "lists " + std::to_string(manifest.size()) + " images; the limit is " +
-                    std::to_string(image_limits().max_documents));
-  }
+  const ImageLimits limits = image_limits();
+  refuse_count_over(manifest.size(), limits.max_documents, where, "images");
 
   std::vector<Entry> entries;
   std::vector<std::string> all_tags;
@@ -128,7 +124,7 @@ ResolvedImage resolve_docker_archive(ImageFiles& files, const std::optional<std:
     std::vector<std::string> repo_tags = repo_tags_of(json);
     all_tags.insert(all_tags.end(), repo_tags.begin(), repo_tags.end());
     if (tag && !has_tag(repo_tags, *tag)) continue;
-    entries.push_back(read_entry(files, json, entry_where));
+    entries.push_back(read_entry(files, json, entry_where, limits.max_layers));
   }
   if (tag && entries.empty()) {
     std::string present;

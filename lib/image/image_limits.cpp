@@ -54,6 +54,12 @@ ImageLimits image_limits() {
   return l;
 }
 
+void refuse_count_over(size_t count, size_t limit, const std::string& where, const char* what) {
+  if (count <= limit) return;
+  fail(where,
+       "lists " + std::to_string(count) + " " + what + "; the limit is " + std::to_string(limit));
+}
+
 std::string human_bytes(uint64_t bytes) {
   static const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   if (bytes < 1024) return std::to_string(bytes) + " bytes";

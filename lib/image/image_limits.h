@@ -32,6 +32,9 @@ inline constexpr size_t kMaxImagePathBytes = 4095;
 // a number.
 ImageLimits image_limits();
 
+// An Error "WHERE: lists N WHAT; the limit is LIMIT" when count > limit.
+void refuse_count_over(size_t count, size_t limit, const std::string& where, const char* what);
+
 // "4 GiB", "1.5 MiB", "700 bytes", for messages.
 std::string human_bytes(uint64_t bytes);
 

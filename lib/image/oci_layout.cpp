@@ -155,12 +155,9 @@ ResolvedImage resolve_oci_layout(ImageFiles& files, const std::optional<std::str
                      (present.empty() ? " (it has no tags)" : " (tags: " + present + ")"));
   }
 
-  const size_t max_documents = image_limits().max_documents;
-  if (top.size() > max_documents) {
-    fail(where, "lists " + std::to_string(top.size()) + " images; the limit is " +
-                    std::to_string(max_documents));
-  }
-  Walk walk{files, max_documents, {}, {}};
+  const ImageLimits limits = image_limits();
+  refuse_count_over(top.size(), limits.max_documents, where, "images");
+  Walk walk{files, limits.max_documents, {}, {}};
   for (size_t i = 0; i < top.size(); ++i) collect(walk, top[i], i, 0);
   std::vector<Candidate>& candidates = walk.candidates;
   if (candidates.empty()) fail(source, "index.json lists no image manifests");
@@ -182,12 +179,9 @@ ResolvedImage resolve_oci_layout(ImageFiles& files, const std::optional<std::str
   std::string manifest_where = blob_where(files, chosen.manifest);
   std::string config_where = blob_where(files, m.config_desc);
   const nlohmann::json& layer_list = array_field(m.manifest, "layers", manifest_where);
+  refuse_count_over(layer_list.size(), limits.max_layers, manifest_where, "layers");
   std::vector<Descriptor> layers;
   for (const auto& entry : layer_list) layers.push_back(parse_descriptor(entry, manifest_where));
-  if (layers.size() > image_limits().max_layers) {
-    fail(manifest_where, "lists " + std::to_string(layers.size()) + " layers; the limit is " +
-                             std::to_string(image_limits().max_layers));
-  }
   std::vector<std::string> diff_ids = config_diff_ids(m.config, config_where);
   if (layers.size() != diff_ids.size()) {
     fail(config_where, "config lists " + std::to_string(diff_ids.size()) +
