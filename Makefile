@@ -11,8 +11,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PACKAGES := cmake g++ make pkg-config libcli11-dev libssl-dev libarchive-dev \
             nlohmann-json3-dev libzstd-dev zlib1g-dev libgtest-dev libgmock-dev \
             openssl cpio zstd umoci skopeo tar python3 jq \
-            qemu-system-x86 linux-image-cloud-amd64 busybox-static \
-            clang libclang-rt-14-dev
+            qemu-system-x86 qemu-system-arm linux-image-cloud-amd64 busybox-static \
+            clang libclang-rt-14-dev musl-tools gcc-aarch64-linux-gnu
 
 .PHONY: all deps build test sanitize fuzz san-configure demo bench clean format
 
@@ -29,17 +29,19 @@ deps:
 	fi
 
 build: deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DEIFKIT_WERROR=ON
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # The suite, then the suite again under ASan and UBSan, then every fuzz target for 60 s.
+# The arm64 boot test's kernel and busybox come from Debian's arm64 packages, fetched once.
 test: build
+	tests/run/fetch_arm64.sh $(BUILD_DIR)/arm64
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 	$(MAKE) sanitize
 	$(MAKE) fuzz
 
 san-configure: deps
-	cmake -S . -B $(SAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	cmake -S . -B $(SAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEIFKIT_WERROR=ON -DCMAKE_C_COMPILER=clang \
 	  -DCMAKE_CXX_COMPILER=clang++ -DEIFKIT_SANITIZE=ON -DEIFKIT_FUZZ=ON
 
 # Sanitizer reports go to files (log_path), so that one is noticed even when the process that
@@ -65,8 +67,8 @@ fuzz: san-configure
 
 # The demo needs only eifkit and its init, not the test suite (half the compile time).
 demo: deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
-	cmake --build $(BUILD_DIR) -j $(JOBS) --target eifkit eifkit-init
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DEIFKIT_WERROR=ON
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target eifkit
 	./testdata/demo.sh $(BUILD_DIR)/eifkit
 
 bench: build

@@ -21,7 +21,6 @@
 #include "lib/image_build.h"
 #include "lib/policy/build_record.h"
 #include "lib/ramdisk/boot_files.h"
-#include "lib/ramdisk/bundled_init.h"
 #include "lib/ramdisk/kernel_config.h"
 #include "lib/signing/eif_signature.h"
 #include "lib/signing/pcr8.h"
@@ -249,7 +248,7 @@ int run_image(const BuildOptions& o) {
   flags.cmdline = o.cmdline;
   flags.init = o.init;
   flags.nsm = o.nsm;
-  flags.bundled_init = bundled_init_path();
+  flags.allow_bundled_init = true;
   // The image is what the user cares about: a typo there is reported before missing boot files.
   if (o.image) image_file_path(*o.image);
 

@@ -4,12 +4,14 @@
 #include <iostream>
 #include <string>
 #include <vector>
+#include "lib/ramdisk/bundled_init.h"
 
 #include "cli/subcommand.h"
 #include "cli/usage_errors.h"
 #include "lib/base/byte_strings.h"
 #include "lib/base/error.h"
 #include "lib/base/interrupt_cleanup.h"
+#include "lib/ramdisk/bundled_init.h"
 
 namespace eifkit::cli {
 
@@ -21,6 +23,18 @@ void print_json(const nlohmann::json& j) {
 
 }  // namespace eifkit::cli
 
+// The version, and the SHA-384 of each init this eifkit puts into images: PCR1 of an image
+// built with eifkit's own init depends on those bytes.
+static std::string version_text() {
+  std::string text = std::string("eifkit ") + EIFKIT_VERSION;
+  for (eifkit::Arch arch : {eifkit::Arch::kX86_64, eifkit::Arch::kAarch64}) {
+    text += std::string("\ninit ") + eifkit::arch_name(arch) + ": ";
+    auto path = eifkit::bundled_init_path(arch);
+    text += path ? "sha384 " + eifkit::init_sha384(*path) + " " + *path : "none";
+  }
+  return text;
+}
+
 int main(int argc, char** argv) {
   using namespace eifkit::cli;
   eifkit::install_interrupt_cleanup();
@@ -28,7 +42,7 @@ int main(int argc, char** argv) {
       "eifkit builds Enclave Image Files (AWS Nitro Enclaves, Huawei QingTian) without a\n"
       "Docker daemon, computes their PCR measurements, and describes existing images.",
       "eifkit"};
-  app.set_version_flag("--version", std::string("eifkit ") + EIFKIT_VERSION);
+  app.set_version_flag("--version", version_text);
   app.require_subcommand(1);
   app.footer("See eifkit(1) and eifkit-COMMAND(1).");
   std::vector<Subcommand> commands = {add_build_command(app),   add_describe_command(app),

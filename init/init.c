@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/vm_sockets.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -84,17 +83,29 @@ static void load_nsm(void) {
 
 /* Tells the Nitro hypervisor the enclave booted. Without a vsock transport (a plain VM) this
  * cannot succeed: one warning, then go on, so the same image runs in tests. */
+/* The kernel's struct sockaddr_vm (linux/vm_sockets.h), a fixed ABI. Declared here because
+ * musl's headers do not carry the kernel's, and the init is built against musl alone. */
+struct vsock_address {
+  unsigned short family;
+  unsigned short reserved;
+  unsigned int port;
+  unsigned int cid;
+  unsigned char flags;
+  unsigned char zero[3];
+};
+_Static_assert(sizeof(struct vsock_address) == 16, "struct sockaddr_vm is 16 bytes");
+
 static void heartbeat(void) {
   int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     say("warning: no vsock (%s); skipping the enclave heartbeat", strerror(errno));
     return;
   }
-  struct sockaddr_vm addr;
+  struct vsock_address addr;
   memset(&addr, 0, sizeof addr);
-  addr.svm_family = AF_VSOCK;
-  addr.svm_cid = HEARTBEAT_CID;
-  addr.svm_port = HEARTBEAT_PORT;
+  addr.family = AF_VSOCK;
+  addr.cid = HEARTBEAT_CID;
+  addr.port = HEARTBEAT_PORT;
   unsigned char byte = HEARTBEAT_BYTE;
   if (connect(fd, (struct sockaddr*)&addr, sizeof addr) != 0 || write(fd, &byte, 1) != 1 ||
       read(fd, &byte, 1) != 1 || byte != HEARTBEAT_BYTE) {

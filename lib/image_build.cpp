@@ -6,6 +6,7 @@
 #include "lib/image/image_user.h"
 #include "lib/ramdisk/app_ramdisk.h"
 #include "lib/ramdisk/bootstrap_ramdisk.h"
+#include "lib/ramdisk/bundled_init.h"
 #include "lib/ramdisk/kernel_config.h"
 #include "lib/signing/pcr8.h"
 
@@ -32,6 +33,16 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
     throw Error(info.source + ": image is " + info.platform.str() + " but the kernel " +
                 options.boot.kernel + " is " + arch_name(*options.boot.kernel_arch));
   }
+  std::string init = options.boot.init;
+  if (options.boot.bundled_init) {
+    auto bundled = bundled_init_path(arch);
+    if (!bundled) {
+      throw Error("missing boot files: init (--init): this eifkit was built without an init for " +
+                  std::string(arch_name(arch)) + " images (" + info.source + " is " +
+                  info.platform.str() + ")");
+    }
+    init = *bundled;
+  }
   ContainerConfig config =
       apply_overrides(container_config_from_image(info.config), options.overrides);
 
@@ -54,6 +65,7 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
       options.boot.kernel_config ? read_kernel_config(*options.boot.kernel_config) : KernelInfo{};
   meta.operating_system = kernel.operating_system;
   meta.kernel_version = kernel.kernel_version;
+  if (options.boot.bundled_init) meta.init_sha384 = init_sha384(init);
   meta.docker_info = docker_info(info);
   meta.custom_metadata = options.custom_metadata;
 
@@ -65,7 +77,7 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
       {SectionType::kCmdline, bytes_section(std::vector<uint8_t>(cmdline.begin(), cmdline.end()))});
   plan.sections.push_back({SectionType::kMetadata, bytes_section(encode_metadata(meta))});
   plan.sections.push_back(
-      {SectionType::kRamdisk, bootstrap_ramdisk_section(options.boot.init, options.boot.nsm)});
+      {SectionType::kRamdisk, bootstrap_ramdisk_section(init, options.boot.nsm)});
   plan.sections.push_back({SectionType::kRamdisk, app_ramdisk_section(fs, result.command)});
   if (options.signer) {
     plan.sign = [&](const Measurements& m) { return options.signer->section_for(m); };

@@ -33,6 +33,7 @@ std::vector<uint8_t> encode_metadata(const ImageMetadata& m) {
   build["BuildToolVersion"] = m.build_tool_version;
   build["OperatingSystem"] = m.operating_system;
   build["KernelVersion"] = m.kernel_version;
+  if (!m.init_sha384.empty()) build["EifkitInitSha384"] = m.init_sha384;
   ordered doc = ordered::object();
   doc["ImageName"] = m.image_name;
   doc["ImageVersion"] = m.image_version;

@@ -208,6 +208,7 @@ nlohmann::json build_record_from_eif(const std::string& eif_path,
       {"BuildTime", string_or_null(member(build_metadata, "BuildTime"))},
       {"BuildTool", string_or_null(member(build_metadata, "BuildTool"))},
       {"BuildToolVersion", string_or_null(member(build_metadata, "BuildToolVersion"))},
+      {"InitSha384", string_or_null(member(build_metadata, "EifkitInitSha384"))},
       {"Signer", signer},
   };
 }

@@ -7,6 +7,7 @@
 //    "Measurements": {"HashAlgorithm", "PCR0", "PCR1", "PCR2", "PCR8" (signed only)},
 //    "Image": {"Name", "Version", "Digest" (DockerInfo.Id or null), "Platform"},
 //    "BuildTime", "BuildTool", "BuildToolVersion",
+//    "InitSha384" (eifkit's own init's SHA-384 when the image has it, else null),
 //    "Signer": {"Subject", "Sha256Fingerprint", "NotBefore", "NotAfter"} or null}
 #pragma once
 

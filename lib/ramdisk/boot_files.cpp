@@ -167,8 +167,8 @@ BootFiles resolve_boot_files(const BootFileFlags& flags, const std::string& defa
     out.init = *flags.init;
   } else if (auto i = in_blobs("init")) {
     out.init = *i;
-  } else if (flags.bundled_init) {
-    out.init = *flags.bundled_init;
+  } else if (flags.allow_bundled_init) {
+    out.bundled_init = true;
   } else {
     missing.push_back("init (--init)");
   }
@@ -177,7 +177,8 @@ BootFiles resolve_boot_files(const BootFileFlags& flags, const std::string& defa
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
     throw Error("missing boot files: " + list + where);
   }
-  for (const std::string* p : {&out.kernel, &out.init}) File::open_read(*p);
+  File::open_read(out.kernel);
+  if (!out.bundled_init) File::open_read(out.init);
   refuse_non_kernel(out.kernel);
 
   out.kernel_config = flags.kernel_config ? flags.kernel_config : default_kernel_config(out.kernel);

@@ -16,15 +16,17 @@ struct BootFileFlags {
   std::optional<std::string> blobs_dir;
   std::optional<std::string> kernel, kernel_config, cmdline_file, init, nsm;
   std::optional<std::string> cmdline;  // literal text, overrides cmdline_file
-  // eifkit's own init, used when neither --init nor the blob directory gives one.
-  std::optional<std::string> bundled_init;
+  // Allows eifkit's own init (lib/ramdisk/bundled_init.h) when neither --init nor the blob
+  // directory gives one; the image's architecture picks which, once it is known.
+  bool allow_bundled_init = false;
 };
 
 struct BootFiles {
   std::string kernel;
   std::optional<std::string> kernel_config;
-  std::string cmdline;  // trimmed text
-  std::string init;
+  std::string cmdline;              // trimmed text
+  std::string init;                 // empty when bundled_init
+  bool bundled_init = false;        // eifkit's own init, for the image's architecture
   std::optional<std::string> nsm;   // absent for kernels with the driver built in
   std::optional<Arch> kernel_arch;  // from the kernel image's magic, when recognised
 };

@@ -9,6 +9,16 @@ namespace eifkit {
 static constexpr const char* kDefaultPath =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+// "/" + path, built without operator+(const char*, string&&), which GCC 12 at -O3 flags with a
+// false -Wrestrict.
+static std::string rooted(const std::string& relative) {
+  std::string out;
+  out.reserve(relative.size() + 1);
+  out += '/';
+  out += relative;
+  return out;
+}
+
 static std::vector<std::string> string_list(const nlohmann::json& j, const char* key) {
   std::vector<std::string> out;
   auto it = j.find(key);
@@ -93,7 +103,7 @@ EnclaveCommand resolve_enclave_command(const ContainerConfig& config, const FsNo
   if (!config.working_dir.empty()) {
     auto clean = clean_tar_path(config.working_dir);
     if (!clean) throw Error("WorkingDir " + config.working_dir + " leaves the image root");
-    out.workdir = "/" + join_path(*clean);
+    out.workdir = rooted(join_path(*clean));
   }
   // With no ENTRYPOINT or CMD the init would run `sh`: resolve it now, like any command, so an
   // image without a shell fails here rather than at boot.
@@ -107,7 +117,7 @@ EnclaveCommand resolve_enclave_command(const ContainerConfig& config, const FsNo
       std::string dir = config.working_dir.empty() ? "/" : config.working_dir;
       auto clean = clean_tar_path(dir + "/" + program);
       if (!clean) throw Error("command: " + program + " leaves the image root from " + dir);
-      program = "/" + join_path(*clean);
+      program = rooted(join_path(*clean));
     }
     if (!is_executable_file(resolve_in_tree(root, program))) {
       throw Error("command: " + program + " is not an executable file in the image");

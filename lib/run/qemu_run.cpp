@@ -126,6 +126,9 @@ RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
       }
     }
   }
+  // An arm64 enclave's console is the 8250 UART of ttyS0; QEMU's virt machine has a PL011, so
+  // the console is moved there (the last console= is /dev/console). The EIF is not changed.
+  if (arm) cmdline += " console=ttyAMA0";
   uint64_t mem = guest_memory_mib(image, options);
   std::vector<std::string> args = {
       *qemu,        "-nodefaults", "-no-user-config",   "-display", "none", "-serial", "stdio",

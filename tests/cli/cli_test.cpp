@@ -639,12 +639,6 @@ TEST(CliHelp, Pcr) {
                                            "--instance-id", "PCR8", "PCR3", "PCR4"});
 }
 
-TEST(CliHelp, Version) {
-  RunResult r = run_eifkit({"--version"});
-  EXPECT_EQ(r.status, 0);
-  EXPECT_EQ(r.out, std::string("eifkit ") + EIFKIT_VERSION + "\n");
-}
-
 TEST(CliUsage, NoSubcommand) {
   RunResult r = run_eifkit({});
   expect_one_line_error(r);

@@ -138,6 +138,7 @@ TEST(BuildRecord, WholeRecordOfTheSignedVector) {
     "BuildTime": "2024-01-01T00:00:00+00:00",
     "BuildTool": "eif_build",
     "BuildToolVersion": "0.3.1",
+    "InitSha384": null,
     "Signer": {
       "Subject": "CN=vector-signer,O=eifkit test vectors,C=US",
       "Sha256Fingerprint": "f9e6e8e2a88eb27023cfcc448246f72be4e771ff4797c07738ebcf75f4df9265",

@@ -7,8 +7,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "formats/hex.h"
-#include "lib/hash/sha256.h"
 #include "tests/support/tar_builder.h"
 #include "tests/support/test_support.h"
 
@@ -16,6 +14,7 @@ namespace eifkit {
 namespace {
 
 using test::TarSpec;
+using test::write_docker_archive;
 using testing::HasSubstr;
 
 std::string cloud_kernel() {
@@ -31,34 +30,6 @@ std::string cloud_kernel() {
 bool exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
-}
-
-std::string digest(const std::vector<uint8_t>& bytes) {
-  return "sha256:" + to_hex(sha256(bytes));
-}
-
-// A classic `docker save` archive from layer tars and a runtime config.
-void write_docker_archive(const std::string& path, const std::vector<std::string>& layer_tars,
-                          nlohmann::json runtime) {
-  nlohmann::json config = {{"architecture", "amd64"}, {"os", "linux"}, {"config", runtime}};
-  nlohmann::json diff_ids = nlohmann::json::array();
-  std::vector<TarSpec> members;
-  nlohmann::json layers = nlohmann::json::array();
-  for (size_t i = 0; i < layer_tars.size(); ++i) {
-    auto bytes = test::read_bytes(layer_tars[i]);
-    diff_ids.push_back(digest(bytes));
-    std::string name = "layer" + std::to_string(i) + ".tar";
-    members.push_back(TarSpec::file(name, std::string(bytes.begin(), bytes.end())));
-    layers.push_back(name);
-  }
-  config["rootfs"] = {{"type", "layers"}, {"diff_ids", diff_ids}};
-  std::string config_text = config.dump();
-  std::string config_hex = digest({config_text.begin(), config_text.end()}).substr(7);
-  members.push_back(TarSpec::file(config_hex + ".json", config_text));
-  nlohmann::json manifest = nlohmann::json::array(
-      {{{"Config", config_hex + ".json"}, {"RepoTags", {"boot-test:1"}}, {"Layers", layers}}});
-  members.push_back(TarSpec::file("manifest.json", manifest.dump()));
-  test::write_layer_tar(path, members);
 }
 
 class BootTest : public testing::Test {
@@ -209,6 +180,40 @@ TEST_F(BootTest, EmptyCmdFallsBackToShellWhichExitsWhenInputEnds) {
   std::string image = dir_ / "image.tar";
   write_docker_archive(image, {base_layer()}, nlohmann::json::object());
   EXPECT_EQ(build_and_run(image), 0) << console_;
+}
+
+// arm64, end to end: Debian's busybox-static:arm64 and cloud-arm64 kernel (fetched by
+// tests/run/fetch_arm64.sh into EIFKIT_ARM64_FIXTURES, which `make test` runs), eifkit's own
+// aarch64 init, and qemu-system-aarch64 under TCG.
+TEST(Arm64BootTest, Arm64ImageWithEifkitsInitBootsAndReportsItsStatus) {
+  const std::string fixtures = EIFKIT_ARM64_FIXTURES;
+  if (!exists(fixtures + "/vmlinuz") || !exists(fixtures + "/busybox") ||
+      !exists("/usr/bin/qemu-system-aarch64")) {
+    GTEST_SKIP() << "needs " << fixtures << " (tests/run/fetch_arm64.sh) and qemu-system-arm "
+                 << "(make test provides both)";
+  }
+  test::ScratchDir dir;
+  auto busybox = test::read_bytes(fixtures + "/busybox");
+  std::vector<TarSpec> layer = {
+      TarSpec::dir("bin"), TarSpec::file("bin/busybox", {busybox.begin(), busybox.end()}, 0755),
+      TarSpec::symlink("bin/sh", "busybox"), TarSpec::symlink("bin/uname", "busybox")};
+  std::string layer_tar = dir / "layer.tar", image = dir / "image.tar", eif = dir / "arm.eif";
+  test::write_layer_tar(layer_tar, layer);
+  write_docker_archive(image, {layer_tar},
+                       {{"Cmd", {"/bin/sh", "-c", "echo \"machine: $(uname -m)\"; exit 5"}}},
+                       "arm64");
+  auto built = test::run_eifkit({"build", "--image", image, "--kernel", fixtures + "/vmlinuz",
+                                 "--output", eif, "--build-time", "2024-01-01T00:00:00Z"});
+  ASSERT_EQ(built.status, 0) << built.err;
+  auto described = test::run_eifkit({"describe", eif});
+  ASSERT_EQ(described.status, 0) << described.err;
+  auto info = nlohmann::json::parse(described.out);
+  EXPECT_EQ(info["Arch"], "aarch64") << described.out;
+
+  auto run = test::run_eifkit({"run", eif, "--memory", "512", "--timeout", "300"});
+  EXPECT_EQ(run.status, 5) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("machine: aarch64"));
+  EXPECT_EQ(run.err, "");
 }
 
 }  // namespace

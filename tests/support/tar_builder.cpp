@@ -7,6 +7,10 @@
 
 #include <stdexcept>
 
+#include "formats/hex.h"
+#include "lib/hash/sha256.h"
+#include "tests/support/test_support.h"
+
 namespace eifkit::test {
 
 static mode_t file_type(TarEntry::Type t) {
@@ -62,6 +66,33 @@ void write_layer_tar(const std::string& path, const std::vector<TarSpec>& entrie
   }
   archive_write_close(a);
   archive_write_free(a);
+}
+
+static std::string digest(const std::vector<uint8_t>& bytes) {
+  return "sha256:" + to_hex(sha256(bytes));
+}
+
+void write_docker_archive(const std::string& path, const std::vector<std::string>& layer_tars,
+                          const nlohmann::json& runtime, const std::string& arch) {
+  nlohmann::json config = {{"architecture", arch}, {"os", "linux"}, {"config", runtime}};
+  nlohmann::json diff_ids = nlohmann::json::array();
+  std::vector<TarSpec> members;
+  nlohmann::json layers = nlohmann::json::array();
+  for (size_t i = 0; i < layer_tars.size(); ++i) {
+    auto bytes = read_bytes(layer_tars[i]);
+    diff_ids.push_back(digest(bytes));
+    std::string name = "layer" + std::to_string(i) + ".tar";
+    members.push_back(TarSpec::file(name, std::string(bytes.begin(), bytes.end())));
+    layers.push_back(name);
+  }
+  config["rootfs"] = {{"type", "layers"}, {"diff_ids", diff_ids}};
+  std::string config_text = config.dump();
+  std::string config_hex = digest({config_text.begin(), config_text.end()}).substr(7);
+  members.push_back(TarSpec::file(config_hex + ".json", config_text));
+  nlohmann::json manifest = nlohmann::json::array(
+      {{{"Config", config_hex + ".json"}, {"RepoTags", {"boot-test:1"}}, {"Layers", layers}}});
+  members.push_back(TarSpec::file("manifest.json", manifest.dump()));
+  write_layer_tar(path, members);
 }
 
 }  // namespace eifkit::test

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "lib/image/tar_reader.h"
 
 namespace eifkit::test {
@@ -57,5 +59,10 @@ struct TarSpec {
 
 // pax format, so long and non-ASCII names and xattrs are kept.
 void write_layer_tar(const std::string& path, const std::vector<TarSpec>& entries);
+
+// A classic `docker save` archive from layer tars and a runtime config ("Cmd", "Env", ...),
+// for the platform linux/`arch`, tagged boot-test:1.
+void write_docker_archive(const std::string& path, const std::vector<std::string>& layer_tars,
+                          const nlohmann::json& runtime, const std::string& arch = "amd64");
 
 }  // namespace eifkit::test
