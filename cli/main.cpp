@@ -4,7 +4,6 @@
 #include <iostream>
 #include <string>
 #include <vector>
-#include "lib/ramdisk/bundled_init.h"
 
 #include "cli/subcommand.h"
 #include "cli/usage_errors.h"
@@ -45,11 +44,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", version_text);
   app.require_subcommand(1);
   app.footer("See eifkit(1) and eifkit-COMMAND(1).");
-  std::vector<Subcommand> commands = {add_build_command(app),   add_describe_command(app),
-                                      add_pcr_command(app),     add_keygen_command(app),
-                                      add_sign_command(app),    add_verify_command(app),
-                                      add_extract_command(app), add_run_command(app),
-                                      add_policy_command(app),  add_attest_command(app)};
+  std::vector<Subcommand> commands = {
+      add_build_command(app),   add_describe_command(app),   add_pcr_command(app),
+      add_keygen_command(app),  add_sign_command(app),       add_verify_command(app),
+      add_extract_command(app), add_run_command(app),        add_policy_command(app),
+      add_attest_command(app),  add_attestation_command(app)};
   if (auto problem = check_command_line(app, argc, argv)) {
     std::cerr << "eifkit: " << *problem << std::endl;
     return 2;

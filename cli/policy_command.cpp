@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/attestation_flags.h"
 #include "cli/subcommand.h"
+#include "lib/attestation/attestation_policy.h"
 #include "lib/base/error.h"
 #include "lib/base/file.h"
 #include "lib/base/json_read.h"
@@ -148,38 +150,75 @@ Subcommand add_huawei(CLI::App& parent) {
 }
 
 struct CheckFlags {
-  std::string policy, eif, record, action;
+  std::string policy, eif, record, action, attestation;
+  AttestationFlags attestation_flags;
+  bool no_attestation = false;
 };
 
 Subcommand add_check(CLI::App& parent) {
   auto f = std::make_shared<CheckFlags>();
   CLI::App* app = parent.add_subcommand(
       "check",
-      "Would this image be allowed? Evaluate a policy's attestation conditions: exit "
-      "0 allowed, 1 denied");
+      "Would this image (or the enclave that sent this attestation document) be allowed? "
+      "Evaluate a policy's attestation conditions: exit 0 allowed, 1 denied");
   app->add_option("--policy", f->policy, "AWS or Huawei policy (JSON)")
       ->required()
       ->check(CLI::ExistingFile);
   auto* eif =
       app->add_option("--eif", f->eif, "The image, as an EIF file")->check(CLI::ExistingFile);
-  app->add_option("record", f->record, "The image, as a build record (or an EIF file)")
-      ->check(CLI::ExistingFile)
-      ->excludes(eif);
+  auto* record =
+      app->add_option("record", f->record, "The image, as a build record (or an EIF file)")
+          ->check(CLI::ExistingFile)
+          ->excludes(eif);
+  auto* attestation =
+      app->add_option("--attestation", f->attestation,
+                      "Evaluate with what this attestation document reports (CBOR, base64 or "
+                      "hex), once it verifies")
+          ->excludes(eif)
+          ->excludes(record);
+  app->add_flag("--no-attestation", f->no_attestation,
+                "Evaluate a request that carries no attestation document")
+      ->excludes(eif)
+      ->excludes(record)
+      ->excludes(attestation);
+  add_attestation_flags(*app, f->attestation_flags);
   app->add_option("--action", f->action,
                   "Action to check (default kms:Decrypt; kms:cmk:decryptData for a Huawei 5.0 "
                   "policy, kms:cmk:decrypt for 1.1)");
   return {app, [f] {
-            if (f->eif.empty() && f->record.empty()) {
-              throw Error("policy check needs the image: --eif FILE or a build record");
+            bool image = !f->eif.empty() || !f->record.empty();
+            const AttestationFlags& af = f->attestation_flags;
+            if ((af.root || af.at || af.platform) && f->attestation.empty()) {
+              throw Error("--root, --at and --platform go with --attestation DOC");
+            }
+            if (!image && f->attestation.empty() && !f->no_attestation) {
+              throw Error(
+                  "policy check needs the image (--eif FILE or a build record), an attestation "
+                  "document (--attestation DOC) or --no-attestation");
             }
             nlohmann::json policy =
                 parse_json_object(read_small_file(f->policy, kMaxPolicyFileSize), f->policy,
                                   "a policy (an AWS key policy or a Huawei IAM policy, JSON)");
-            const std::string& source = f->eif.empty() ? f->record : f->eif;
-            nlohmann::json record =
-                f->eif.empty() ? load_record(f->record) : build_record_from_eif(f->eif);
             std::string action = f->action.empty() ? default_check_action(policy) : f->action;
-            PolicyVerdict v = check_policy(policy, f->policy, record, source, action);
+            PolicyVerdict v;
+            if (!f->attestation.empty()) {
+              AttestationVerdict doc = verify_attestation(read_attestation_input(f->attestation),
+                                                          attestation_options(af));
+              if (doc.status == AttestationVerdict::Status::kUnusable) {
+                fail(f->attestation, doc.problem);
+              }
+              v = check_policy_with_attestation(policy, f->policy, doc, action);
+            } else if (f->no_attestation) {
+              PolicyMeasurements none;
+              none.source = "the request";
+              none.no_document = true;
+              v = check_policy(policy, f->policy, none, action);
+            } else {
+              const std::string& source = f->eif.empty() ? f->record : f->eif;
+              nlohmann::json record =
+                  f->eif.empty() ? load_record(f->record) : build_record_from_eif(f->eif);
+              v = check_policy(policy, f->policy, record, source, action);
+            }
             print_json(v.report);
             return v.allowed ? 0 : 1;
           }};

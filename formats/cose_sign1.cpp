@@ -70,10 +70,15 @@ std::optional<PcrPayload> decode_pcr_payload(std::span<const uint8_t> bytes, std
   return p;
 }
 
-std::vector<uint8_t> cose_to_be_signed(CoseAlgorithm alg, std::span<const uint8_t> payload) {
-  json sig_structure = json::array({"Signature1", json::binary(cose_protected_header(alg)),
+std::vector<uint8_t> cose_sig_structure(std::span<const uint8_t> protected_header,
+                                        std::span<const uint8_t> payload) {
+  json sig_structure = json::array({"Signature1", json::binary(to_vector(protected_header)),
                                     json::binary({}), json::binary(to_vector(payload))});
   return json::to_cbor(sig_structure);
+}
+
+std::vector<uint8_t> cose_to_be_signed(CoseAlgorithm alg, std::span<const uint8_t> payload) {
+  return cose_sig_structure(cose_protected_header(alg), payload);
 }
 
 std::vector<uint8_t> encode_cose_sign1(CoseAlgorithm alg, std::span<const uint8_t> payload,

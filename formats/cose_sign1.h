@@ -27,7 +27,11 @@ struct PcrPayload {
 // nullopt, with `problem` set, unless the bytes are exactly such a map.
 std::optional<PcrPayload> decode_pcr_payload(std::span<const uint8_t> bytes, std::string& problem);
 
-// Sig_structure ["Signature1", protected, h'', payload]: the bytes that are signed.
+// Sig_structure ["Signature1", protected, h'', payload]: the bytes that are signed. The
+// protected header and payload go in as the exact bytes received; only the array around them
+// is encoded here (minimally).
+std::vector<uint8_t> cose_sig_structure(std::span<const uint8_t> protected_header,
+                                        std::span<const uint8_t> payload);
 std::vector<uint8_t> cose_to_be_signed(CoseAlgorithm alg, std::span<const uint8_t> payload);
 
 std::vector<uint8_t> encode_cose_sign1(CoseAlgorithm alg, std::span<const uint8_t> payload,

@@ -58,8 +58,8 @@ struct AttestationCondition {
   std::string key;       // as written in the policy
   nlohmann::json value;  // as written: a string or a list
   int pcr = 0;
-  std::string measured;
-  bool matches_a_value = false;  // the measured value equals one of the listed values
+  std::optional<std::string> measured;  // nullopt: the request has no attestation document
+  bool matches_a_value = false;         // the measured value equals one of the listed values
   bool holds = false;
 };
 
@@ -113,25 +113,21 @@ bool applies_to(const nlohmann::json& s, const std::string& action, const std::s
   fail(where, "has neither Action nor NotAction");
 }
 
+// The value a condition's key has in the request, or nullopt when the request has none.
 class Measured {
  public:
-  Measured(const nlohmann::json& record, const std::string& source)
-      : source_(source), pcrs_(record_pcrs(record, source)) {}
+  explicit Measured(const PolicyMeasurements& m) : m_(m) {}
 
-  const std::string& value(int pcr, const std::string& key, const std::string& where) {
-    if (auto it = pcrs_.values.find(pcr); it != pcrs_.values.end()) return it->second;
-    if (pcr == 8) {  // an unsigned image's attestation document reports zeros
-      zeros_ = std::string(pcrs_.hex_digits, '0');
-      return zeros_;
-    }
-    fail(source_, "no PCR" + std::to_string(pcr) + " in the record, needed by the condition on " +
-                      key + " in " + where);
+  std::optional<std::string> value(int pcr, const std::string& key, const std::string& where) {
+    if (m_.no_document) return std::nullopt;
+    if (auto it = m_.pcrs.find(pcr); it != m_.pcrs.end()) return it->second;
+    if (pcr == 8 && m_.unsigned_pcr8_is_zero) return std::string(m_.hex_digits, '0');
+    fail(m_.source, "no PCR" + std::to_string(pcr) + " in " + m_.what +
+                        ", needed by the condition on " + key + " in " + where);
   }
 
  private:
-  std::string source_;
-  RecordPcrs pcrs_;
-  std::string zeros_;
+  const PolicyMeasurements& m_;
 };
 
 std::vector<AttestationCondition> attestation_conditions(const nlohmann::json& s,
@@ -157,10 +153,11 @@ std::vector<AttestationCondition> attestation_conditions(const nlohmann::json& s
       }
       AttestationCondition c{op, key, value, pcr, measured.value(pcr, key, where), false, false};
       for (const std::string& v : string_list(value, where, "Condition." + op + "." + key)) {
-        c.matches_a_value =
-            c.matches_a_value ||
-            (known->ignore_case ? equal_ignore_case(v, c.measured) : v == c.measured);
+        c.matches_a_value = c.matches_a_value ||
+                            (c.measured && (known->ignore_case ? equal_ignore_case(v, *c.measured)
+                                                               : v == *c.measured));
       }
+      // IAM: a key absent from the request matches no value, so a negated operator holds.
       c.holds = c.matches_a_value != known->negated;
       out.push_back(std::move(c));
     }
@@ -187,7 +184,11 @@ std::string describe(const AttestationCondition& c) {
   std::string which = c.matches_a_value ? "one of the values"
                       : n == 1          ? "not the value"
                                         : "none of the " + std::to_string(n) + " values";
-  return c.key + " is " + short_hex(c.measured) + ", " + which + " its " + c.op +
+  if (!c.measured) {
+    return c.key + " is absent (no attestation document), so its " + c.op + " condition " +
+           (c.holds ? "holds" : "does not hold");
+  }
+  return c.key + " is " + short_hex(*c.measured) + ", " + which + " its " + c.op +
          " condition lists";
 }
 
@@ -201,7 +202,7 @@ void add_conditions(nlohmann::json& report, const std::vector<AttestationConditi
   nlohmann::json condition = nlohmann::json::object(), measured = nlohmann::json::object();
   for (const AttestationCondition& c : conditions) {
     condition[c.op][c.key] = c.value;
-    measured[c.key] = c.measured;
+    measured[c.key] = c.measured ? nlohmann::json(*c.measured) : nlohmann::json(nullptr);
   }
   report["Condition"] = condition;
   report["Measured"] = measured;
@@ -216,16 +217,32 @@ nlohmann::json verdict(bool allowed, const std::string& action, const char* deci
 
 }  // namespace
 
+PolicyMeasurements record_measurements(const nlohmann::json& record, const std::string& source) {
+  RecordPcrs pcrs = record_pcrs(record, source);
+  PolicyMeasurements m;
+  m.source = source;
+  m.what = "the record";
+  m.pcrs = pcrs.values;
+  m.hex_digits = pcrs.hex_digits;
+  m.unsigned_pcr8_is_zero = true;  // an unsigned image's attestation document reports zeros
+  return m;
+}
+
 PolicyVerdict check_policy(const nlohmann::json& policy, const std::string& policy_source,
                            const nlohmann::json& record, const std::string& record_source,
                            const std::string& action) {
+  return check_policy(policy, policy_source, record_measurements(record, record_source), action);
+}
+
+PolicyVerdict check_policy(const nlohmann::json& policy, const std::string& policy_source,
+                           const PolicyMeasurements& measurements, const std::string& action) {
   if (!policy.is_object() || !policy.contains("Statement")) {
     fail(policy_source, "not a policy (expected a JSON object with a Statement)");
   }
   nlohmann::json list = policy["Statement"];
   if (list.is_object()) list = nlohmann::json::array({list});
   if (!list.is_array()) fail(policy_source, "Statement is not an object or a list");
-  Measured measured(record, record_source);
+  Measured measured(measurements);
 
   std::vector<Statement> applying;
   for (size_t i = 0; i < list.size(); ++i) {

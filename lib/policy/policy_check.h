@@ -15,9 +15,12 @@
 //   image for this action). Otherwise denied ("no-matching-allow").
 //
 // An unsigned image's PCR8 is 96 zeros, as its attestation document reports; a condition on a
-// PCR the record does not hold (PCR3, PCR4: runtime values) is an Error.
+// PCR the record does not hold (PCR3, PCR4: runtime values) is an Error. A request without an
+// attestation document has none of the keys: as in IAM, an absent key matches no value, so
+// StringEquals conditions fail and StringNotEquals conditions hold.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +35,22 @@ struct PolicyVerdict {
   //  image's value} for each key in Condition}
   nlohmann::json report;
 };
+
+// The values a key service compares with the conditions: a build record's (predicted) or an
+// attestation document's (reported), or none at all.
+struct PolicyMeasurements {
+  std::string source;               // the file, for errors
+  std::string what = "the record";  // "the record", "the attestation document"
+  std::map<int, std::string> pcrs;  // lowercase hex by PCR number
+  size_t hex_digits = 96;
+  bool unsigned_pcr8_is_zero = false;  // a record without PCR8 is of an unsigned image
+  bool no_document = false;            // the request carries no attestation document
+};
+
+PolicyMeasurements record_measurements(const nlohmann::json& record, const std::string& source);
+
+PolicyVerdict check_policy(const nlohmann::json& policy, const std::string& policy_source,
+                           const PolicyMeasurements& measurements, const std::string& action);
 
 // Errors (a malformed policy or record, an unsupported operator) name their source.
 PolicyVerdict check_policy(const nlohmann::json& policy, const std::string& policy_source,

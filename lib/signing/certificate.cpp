@@ -39,6 +39,24 @@ Certificate Certificate::from_pem(const std::vector<uint8_t>& pem, const std::st
   return Certificate(std::move(impl));
 }
 
+Certificate Certificate::from_der(std::span<const uint8_t> der, const std::string& origin) {
+  const unsigned char* p = der.data();
+  X509Ptr x509(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  ERR_clear_error();
+  if (!x509) fail(origin, "not a DER X.509 certificate");
+  if (p != der.data() + der.size()) {
+    fail(origin,
+         "has " + std::to_string(der.data() + der.size() - p) + " bytes after the DER certificate");
+  }
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  check(bio && PEM_write_bio_X509(bio.get(), x509.get()) == 1, "PEM_write_bio_X509");
+  auto impl = std::make_unique<Impl>();
+  impl->pem = bio_bytes(bio.get());
+  impl->x509 = std::move(x509);
+  impl->origin = origin;
+  return Certificate(std::move(impl));
+}
+
 Certificate Certificate::from_pem_file(const std::string& path) {
   return from_pem(read_small_file(path, kMaxCertificateFileSize), path);
 }
@@ -129,6 +147,27 @@ nlohmann::json Certificate::describe() const {
 
 std::string Certificate::subject() const {
   return name_one_line(X509_get_subject_name(impl_->x509.get()));
+}
+
+std::string Certificate::issuer() const {
+  return name_one_line(X509_get_issuer_name(impl_->x509.get()));
+}
+
+std::string Certificate::serial_hex() const {
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(impl_->x509.get());
+  std::string hex =
+      to_hex({ASN1_STRING_get0_data(serial), static_cast<size_t>(ASN1_STRING_length(serial))});
+  // The number, as tools print it: no leading zeros.
+  size_t first = hex.find_first_not_of('0');
+  return first == std::string::npos ? "0" : hex.substr(first);
+}
+
+std::optional<std::time_t> Certificate::not_before() const {
+  return to_time_t(X509_get0_notBefore(impl_->x509.get()));
+}
+
+std::optional<std::time_t> Certificate::not_after() const {
+  return to_time_t(X509_get0_notAfter(impl_->x509.get()));
 }
 
 std::string Certificate::sha256_fingerprint() const {

@@ -24,6 +24,9 @@ class Certificate {
   // PEM bytes as stored in a file or a signature section. `origin` names them in errors.
   static Certificate from_pem(const std::vector<uint8_t>& pem, const std::string& origin);
   static Certificate from_pem_file(const std::string& path);
+  // DER, as an attestation document carries its certificates; Error naming `origin` when
+  // the bytes are not exactly one certificate.
+  static Certificate from_der(std::span<const uint8_t> der, const std::string& origin);
   Certificate(Certificate&&) noexcept;
   Certificate& operator=(Certificate&&) noexcept;
   ~Certificate();
@@ -43,7 +46,11 @@ class Certificate {
   // "ecdsa-with-SHA384", "NotBefore": "Nov 22 22:43:31 2026 GMT", "NotAfter": …, "Signature":
   // "30:66:02:…" (uppercase hex pairs of the certificate's own signature)}
   nlohmann::json describe() const;
-  std::string subject() const;             // one-line RFC 2253 form, e.g. "CN=x,O=y,C=US"
+  std::string subject() const;     // one-line RFC 2253 form, e.g. "CN=x,O=y,C=US"
+  std::string issuer() const;      // the same form
+  std::string serial_hex() const;  // lowercase hex of the serial number
+  std::optional<std::time_t> not_before() const;
+  std::optional<std::time_t> not_after() const;
   std::string sha256_fingerprint() const;  // lowercase hex of SHA-256(DER)
   const std::string& origin() const;
 

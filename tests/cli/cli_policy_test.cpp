@@ -185,8 +185,10 @@ TEST(CliPolicyCheck, UnusableInputIsStatus2) {
           ": Statement[0]: operator StringLike on kms:RecipientAttestation:PCR0 is not supported "
           "(policy check evaluates StringEqualsIgnoreCase, StringNotEqualsIgnoreCase, "
           "StringEquals and StringNotEquals)");
-  expect_one_line_error(run_eifkit({"policy", "check", "--policy", dir / "policy.json"}),
-                        "policy check needs the image: --eif FILE or a build record");
+  expect_one_line_error(
+      run_eifkit({"policy", "check", "--policy", dir / "policy.json"}),
+      "policy check needs the image (--eif FILE or a build record), an attestation document "
+      "(--attestation DOC) or --no-attestation");
   expect_one_line_error(run_eifkit({"policy", "check", "--policy", dir / "policy.json", "--eif",
                                     eif_path("signed"), eif_path("signed")}));
   expect_one_line_error(run_eifkit({"policy", "check", "--policy", dir / "policy.json", "--eif",

@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 
 rm -rf "$out"
 for t in eif_describe eif_ramdisk_list cpio_reader signature_section rootfs_tar image_archive \
-         policy_check build_record; do
+         policy_check build_record attestation_document; do
   mkdir -p "$out/$t"
   if [ -d "$here/seeds/$t" ]; then cp "$here/seeds/$t"/* "$out/$t/" 2>/dev/null || true; fi
 done
@@ -30,9 +30,9 @@ for eif in "$vectors"/eif/*.eif; do
     cp "$work/$name/signature.cbor" "$out/signature_section/$name.cbor"
   fi
 done
-# Attestation documents are COSE_Sign1 too.
+# Attestation documents, and for the signature section's decoder too: they are COSE_Sign1.
 for doc in "$vectors"/attestation/*.cbor; do
-  [ -f "$doc" ] || continue  # testdata/vectors has no attestation documents
+  cp "$doc" "$out/attestation_document/"
   [ "$(stat -c %s "$doc")" -le 32768 ] && cp "$doc" "$out/signature_section/"
 done
 

@@ -23,6 +23,16 @@ std::string vector_path(const std::string& relative) {
   return std::string(EIFKIT_VECTORS) + "/" + relative;
 }
 
+std::vector<std::string> attestation_vector_names() {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(vector_path("attestation"))) {
+    std::string file = e.path().filename();
+    if (file.ends_with(".cbor")) names.push_back(file.substr(0, file.size() - 5));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 std::string testdata_path(const std::string& relative) {
   return std::string(EIFKIT_TESTDATA) + "/" + relative;
 }

@@ -12,6 +12,8 @@ namespace eifkit::test {
 
 std::string vector_path(const std::string& relative);  // under shared/vectors
 std::string testdata_path(const std::string& relative);
+// NAME of every vectors/attestation/NAME.cbor, sorted.
+std::vector<std::string> attestation_vector_names();
 
 std::vector<uint8_t> read_bytes(const std::string& path);
 void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes);

@@ -1,0 +1,23 @@
+// The flags `attestation verify` and `policy check --attestation` share: which root, at what
+// time, which platform's signature encoding.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "lib/attestation/attestation_verify.h"
+
+namespace eifkit::cli {
+
+struct AttestationFlags {
+  std::optional<std::string> root, at, platform;
+};
+
+void add_attestation_flags(CLI::App& app, AttestationFlags& flags);
+
+// Verify options from the flags; the clock is read only when the time is "now".
+AttestationVerifyOptions attestation_options(const AttestationFlags& flags);
+
+}  // namespace eifkit::cli

@@ -1,0 +1,187 @@
+#include "lib/attestation/attestation_verify.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "formats/hex.h"
+#include "lib/attestation/aws_nitro_root.h"
+#include "lib/base/build_time.h"
+#include "lib/base/error.h"
+#include "lib/signing/certificate_chain.h"
+
+namespace eifkit {
+
+namespace {
+
+struct Root {
+  Certificate cert;
+  std::string source;
+};
+
+Root load_root(const std::optional<std::string>& path) {
+  if (path) return {Certificate::from_pem_file(*path), *path};
+  std::string_view pem = aws_nitro_root_pem();
+  return {Certificate::from_pem({pem.begin(), pem.end()}, "the bundled AWS Nitro root"),
+          "bundled: AWS Nitro Enclaves root G1"};
+}
+
+bool contains_ignore_case(std::string text, std::string_view word) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return text.find(word) != std::string::npos;
+}
+
+class Checks {
+ public:
+  void record(const char* name, bool ok, const std::string& why) {
+    checks_[name] = ok;
+    if (!ok) {
+      failed_.push_back(name);
+      problems_[name] = why;
+    }
+  }
+  bool passed() const { return failed_.empty(); }
+  void put(nlohmann::json& report) const {
+    report["Checks"] = checks_;
+    report["Failed"] = failed_;
+    if (!problems_.empty()) report["Problems"] = problems_;
+    report["Verified"] = passed();
+  }
+
+ private:
+  nlohmann::json checks_ = nlohmann::json::object();
+  nlohmann::json failed_ = nlohmann::json::array();
+  nlohmann::json problems_ = nlohmann::json::object();
+};
+
+std::string validity_of_all(const DecodedAttestation& d, std::time_t at) {
+  std::vector<const Certificate*> all;
+  for (const Certificate& c : d.cabundle) all.push_back(&c);
+  all.push_back(&*d.leaf);
+  for (const Certificate* c : all) {
+    std::string why = c->validity_problem(at);
+    if (!why.empty()) {
+      return c->subject() + " " + why + " (checked at " + format_rfc3339_utc(at) + ")";
+    }
+  }
+  return "";
+}
+
+void check_pcrs(const DecodedAttestation& d, const ExpectedPcrs& expected, Checks& checks) {
+  std::map<uint64_t, std::string> reported;
+  for (const auto& [index, value] : d.document.pcrs) reported[index] = to_hex(value);
+  std::vector<std::string> wrong;
+  for (const auto& [pcr, value] : expected.values) {
+    auto it = reported.find(static_cast<uint64_t>(pcr));
+    if (it == reported.end()) {
+      wrong.push_back("the document has no PCR" + std::to_string(pcr));
+    } else if (it->second != value) {
+      wrong.push_back("PCR" + std::to_string(pcr) + " is " + it->second.substr(0, 16) + "..., " +
+                      expected.source + " has " + value.substr(0, 16) + "...");
+    }
+  }
+  std::string why;
+  if (!wrong.empty() && is_debug_mode(d.document)) {
+    why =
+        "the document comes from a debug-mode enclave (PCR0, PCR1 and PCR2 all zero): debug "
+        "mode measures nothing, so no image's PCRs can match (" +
+        expected.source + ")";
+  } else {
+    for (const std::string& w : wrong) why += (why.empty() ? "" : "; ") + w;
+  }
+  checks.record("PCRs", wrong.empty(), why);
+}
+
+void check_bytes(const char* name, const char* field, const OptionalBytesField& reported,
+                 const std::optional<std::vector<uint8_t>>& expected, Checks& checks) {
+  if (!expected) return;
+  std::string actual = !reported.present ? "absent"
+                       : reported.null   ? "null"
+                                         : to_hex(reported.bytes);
+  bool same = reported.present && !reported.null && reported.bytes == *expected;
+  checks.record(name, same,
+                std::string("the document's ") + field + " is " +
+                    (actual.size() > 40 ? actual.substr(0, 40) + "..." : actual) + ", expected " +
+                    to_hex(*expected).substr(0, 40) + (expected->size() > 20 ? "..." : ""));
+}
+
+}  // namespace
+
+CheckTime parse_check_time(const std::string& text, std::time_t now) {
+  if (text == "now") return {CheckTime::Kind::kNow, now};
+  if (text == "doc") return {CheckTime::Kind::kDocument, 0};
+  std::optional<std::time_t> t = parse_rfc3339(text);
+  if (!t) {
+    throw Error("--at: '" + text + "' is not now, doc or an RFC 3339 time");
+  }
+  return {CheckTime::Kind::kGiven, *t};
+}
+
+AttestationVerdict verify_attestation(AttestationInput input, const AttestationVerifyOptions& o) {
+  Root root = load_root(o.root_path);
+  AttestationVerdict v;
+  nlohmann::json& report = v.report;
+  report["Document"] = input.path;
+  Checks checks;
+  std::optional<DecodedAttestation> decoded = decode_attestation(std::move(input), v.problem);
+  checks.record("Decode", decoded.has_value(), v.problem);
+  if (!decoded) {
+    checks.put(report);
+    return v;
+  }
+  const DecodedAttestation& d = *decoded;
+
+  AttestationPlatform platform = o.platform ? *o.platform
+                                 : contains_ignore_case(root.cert.subject(), "qingtian")
+                                     ? AttestationPlatform::kQingTian
+                                     : AttestationPlatform::kNitro;
+  std::time_t at = o.at.kind == CheckTime::Kind::kDocument
+                       ? static_cast<std::time_t>(d.document.timestamp_ms / 1000)
+                       : o.at.given;
+
+  SignatureFinding sig = check_attestation_signature(d, platform);
+  checks.record("Signature", sig.valid, sig.problem);
+
+  ChainFindings chain;
+  if (d.cabundle.empty()) {
+    chain.link_problem = "the cabundle is empty";
+  } else {
+    std::vector<std::vector<uint8_t>> intermediates;
+    for (size_t i = 1; i < d.cabundle.size(); ++i) intermediates.push_back(d.cabundle[i].der());
+    chain = check_certificate_chain(d.leaf->der(), intermediates, d.cabundle[0].der(), at,
+                                    d.input.path);
+  }
+  checks.record("Chain", chain.linked, chain.link_problem);
+  std::string validity = chain.time_problem.empty() ? validity_of_all(d, at) : chain.time_problem;
+  checks.record("Validity", validity.empty(), validity);
+  bool pinned = !d.cabundle.empty() && d.cabundle[0].der() == root.cert.der();
+  checks.record("Root", pinned,
+                d.cabundle.empty()
+                    ? "the cabundle is empty"
+                    : "the chain ends at " + d.cabundle[0].subject() + " (SHA-256 " +
+                          d.cabundle[0].sha256_fingerprint() + "), not at the pinned root " +
+                          root.cert.subject() + " (SHA-256 " + root.cert.sha256_fingerprint() +
+                          ", " + root.source + ")");
+  if (o.pcrs) check_pcrs(d, *o.pcrs, checks);
+  check_bytes("Nonce", "nonce", d.document.nonce, o.nonce, checks);
+  check_bytes("UserData", "user_data", d.document.user_data, o.user_data, checks);
+  check_bytes("PublicKey", "public_key", d.document.public_key, o.public_key, checks);
+
+  report["Platform"] = platform_name(platform);
+  report["PlatformFrom"] = o.platform ? "--platform" : "root";
+  report["Root"] = {{"Subject", root.cert.subject()},
+                    {"Sha256Fingerprint", root.cert.sha256_fingerprint()},
+                    {"Source", root.source}};
+  report["At"] = format_rfc3339_utc(at);
+  report["AtFrom"] = o.at.kind == CheckTime::Kind::kNow        ? "now"
+                     : o.at.kind == CheckTime::Kind::kDocument ? "document timestamp"
+                                                               : "--at";
+  report["Attestation"] = attestation_json(d, at);
+  checks.put(report);
+  v.status =
+      checks.passed() ? AttestationVerdict::Status::kVerified : AttestationVerdict::Status::kFailed;
+  v.decoded = std::move(decoded);
+  return v;
+}
+
+}  // namespace eifkit
