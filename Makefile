@@ -76,6 +76,7 @@ bench: build
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$p; done
 	./bench/eif_build_bench.sh $(BUILD_DIR)/eifkit
 	./bench/image_build_bench.sh $(BUILD_DIR)/eifkit
+	./bench/diff_bench.sh $(BUILD_DIR)/eifkit
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

@@ -45,10 +45,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("See eifkit(1) and eifkit-COMMAND(1).");
   std::vector<Subcommand> commands = {
-      add_build_command(app),   add_describe_command(app),   add_pcr_command(app),
-      add_keygen_command(app),  add_sign_command(app),       add_verify_command(app),
-      add_extract_command(app), add_run_command(app),        add_policy_command(app),
-      add_attest_command(app),  add_attestation_command(app)};
+      add_build_command(app),   add_describe_command(app),    add_pcr_command(app),
+      add_keygen_command(app),  add_sign_command(app),        add_verify_command(app),
+      add_extract_command(app), add_run_command(app),         add_policy_command(app),
+      add_attest_command(app),  add_attestation_command(app), add_diff_command(app)};
   if (auto problem = check_command_line(app, argc, argv)) {
     std::cerr << "eifkit: " << *problem << std::endl;
     return 2;

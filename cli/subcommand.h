@@ -25,6 +25,7 @@ Subcommand add_run_command(CLI::App& parent);
 Subcommand add_policy_command(CLI::App& parent);
 Subcommand add_attest_command(CLI::App& parent);
 Subcommand add_attestation_command(CLI::App& parent);
+Subcommand add_diff_command(CLI::App& parent);
 
 // JSON on stdout, pretty-printed with two spaces and sorted keys, as nitro-cli prints it.
 void print_json(const nlohmann::json& j);

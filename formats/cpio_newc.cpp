@@ -147,4 +147,24 @@ std::optional<std::string> decode_cpio_header(std::span<const uint8_t> bytes, Cp
   return std::nullopt;
 }
 
+const char* cpio_type_name(uint32_t mode) {
+  switch (mode & kCpioTypeMask) {
+    case kCpioDirectory:
+      return "directory";
+    case kCpioRegular:
+      return "file";
+    case kCpioSymlink:
+      return "symlink";
+    case kCpioCharDevice:
+      return "char-device";
+    case kCpioBlockDevice:
+      return "block-device";
+    case kCpioFifo:
+      return "fifo";
+    case kCpioSocket:
+      return "socket";
+  }
+  return "unknown";
+}
+
 }  // namespace eifkit

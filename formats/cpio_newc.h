@@ -56,6 +56,10 @@ size_t cpio_data_padding(uint64_t size);
 
 bool is_cpio_trailer(const CpioHeader& h);
 
+// "file", "directory", "symlink", "char-device", "block-device", "fifo", "socket" or
+// "unknown": the names listings and diffs give the type bits of `mode`.
+const char* cpio_type_name(uint32_t mode);
+
 // The 110 bytes before the name, decoded: every field but the name, and how many name bytes
 // follow (NUL included).
 struct CpioFixedPart {

@@ -54,26 +54,6 @@ std::vector<std::string> extract_sections(EifImage& image, const std::string& di
   return written;
 }
 
-static const char* entry_type(uint32_t mode) {
-  switch (mode & kCpioTypeMask) {
-    case kCpioDirectory:
-      return "directory";
-    case kCpioRegular:
-      return "file";
-    case kCpioSymlink:
-      return "symlink";
-    case kCpioCharDevice:
-      return "char-device";
-    case kCpioBlockDevice:
-      return "block-device";
-    case kCpioFifo:
-      return "fifo";
-    case kCpioSocket:
-      return "socket";
-  }
-  return "unknown";
-}
-
 nlohmann::json list_ramdisks(EifImage& image) {
   nlohmann::json out = nlohmann::json::array();
   int index = 0;
@@ -89,7 +69,7 @@ nlohmann::json list_ramdisks(EifImage& image) {
         std::snprintf(mode, sizeof mode, "%04o", h.mode & 07777);
         nlohmann::json e = nlohmann::json::object();
         put_byte_string(e, "Name", h.name);
-        e.update({{"Type", entry_type(h.mode)},
+        e.update({{"Type", cpio_type_name(h.mode)},
                   {"Mode", mode},
                   {"Uid", h.uid},
                   {"Gid", h.gid},

@@ -1,12 +1,15 @@
 #include "lib/eif/eif_reader.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <future>
 
 #include "formats/bounded_json.h"
 #include "formats/eif_section.h"
 #include "formats/signature_section.h"
 #include "lib/base/error.h"
+#include "lib/base/file_range.h"
 #include "lib/eif/pcr_accumulator.h"
 #include "lib/hash/crc32.h"
 #include "lib/signing/pcr8.h"
@@ -14,6 +17,18 @@
 namespace eifkit {
 
 static constexpr size_t kChunk = 1 << 20;
+
+bool has_eif_magic(const std::string& path) {
+  File file = File::open_read(path);
+  std::array<uint8_t, 4> magic{};
+  size_t got = 0;
+  while (got < magic.size()) {
+    size_t n = file.read_some(std::span(magic).subspan(got));
+    if (n == 0) return false;
+    got += n;
+  }
+  return magic == kEifMagic;
+}
 
 EifImage open_eif(const std::string& path) {
   EifImage image{File::open_read(path), 0, {}, {}};
@@ -72,13 +87,65 @@ static Pcr pcr8_of_signature_section(const std::string& path, const std::vector<
       Certificate::from_pem(entries->front().certificate_pem, path + ": signature section"));
 }
 
-EifScan scan_eif(EifImage& image) {
+namespace {
+
+// One section's data as the scan reads it: every chunk goes to `measure` on its way to the
+// reader, so a ramdisk parsed by a caller is measured in the same pass. With `overlap`, a
+// chunk is measured on another thread while the reader works on it (each chunk is copied, so
+// the reader may reuse its buffer), and the next read waits for that measurement.
+class MeasuredSection : public ByteSource {
+ public:
+  MeasuredSection(File& file, const EifSectionInfo& s,
+                  std::function<void(std::span<const uint8_t>)> measure, bool overlap)
+      : range_(file, s.data_offset(), s.size), measure_(std::move(measure)), overlap_(overlap) {}
+  ~MeasuredSection() override {
+    if (pending_.valid()) pending_.wait();
+  }
+  size_t read(std::span<uint8_t> buf) override {
+    wait();
+    size_t n = range_.read(buf.first(std::min(buf.size(), kChunk)));
+    if (n == 0) return 0;
+    if (!overlap_) {
+      measure_(buf.first(n));
+      return n;
+    }
+    copy_.assign(buf.begin(), buf.begin() + static_cast<ptrdiff_t>(n));
+    pending_ = std::async(std::launch::async, [this] { measure_(copy_); });
+    return n;
+  }
+  void drain(std::vector<uint8_t>& buf) {
+    while (read(buf) > 0) {
+    }
+    wait();
+  }
+
+ private:
+  void wait() {
+    if (pending_.valid()) pending_.get();
+  }
+  FileRange range_;
+  std::function<void(std::span<const uint8_t>)> measure_;
+  bool overlap_;
+  std::vector<uint8_t> copy_;
+  std::future<void> pending_;
+};
+
+}  // namespace
+
+EifScan scan_eif(EifImage& image, const ScanOptions& options) {
   const std::string& path = image.file.path();
   EifScan scan;
   PcrAccumulator pcrs;
   auto header_bytes = encode_eif_header(image.header);
   uint32_t crc = crc32_update(0, std::span(header_bytes).first(kEifCrcCoveredHeaderBytes));
   std::vector<uint8_t> buf(kChunk);
+  size_t ramdisk_index = 0;
+  // With one application ramdisk, its digest is PCR2's before the extend: not hashed twice.
+  size_t ramdisks = 0;
+  for (const EifSectionInfo& s : image.sections) {
+    ramdisks += s.type == static_cast<uint16_t>(SectionType::kRamdisk);
+  }
+  std::optional<size_t> sole_app_ramdisk;
 
   for (const EifSectionInfo& s : image.sections) {
     // Sections kept whole are small by nature; bound them before reading.
@@ -103,14 +170,35 @@ EifScan scan_eif(EifImage& image) {
     auto section_header = encode_section_header({s.type, s.flags, s.size});
     crc = crc32_update(crc, section_header);
     pcrs.begin_section(s.type);
-    for (uint64_t done = 0; done < s.size;) {
-      size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, s.size - done));
-      std::span<uint8_t> chunk = std::span(buf).first(n);
-      image.file.pread_exact(chunk, s.data_offset() + done);
-      pcrs.update(chunk, [&] { crc = crc32_update(crc, chunk); });
-      if (keep) keep->insert(keep->end(), chunk.begin(), chunk.end());
-      done += n;
+    bool is_ramdisk = s.type == static_cast<uint16_t>(SectionType::kRamdisk);
+    std::optional<Sha384> digest;
+    if (options.section_digests) {
+      if (is_ramdisk && ramdisks == 2 && ramdisk_index == 1) {
+        sole_app_ramdisk = scan.section_sha384.size();
+      } else {
+        digest.emplace();
+      }
     }
+    MeasuredSection data(
+        image.file, s,
+        [&](std::span<const uint8_t> chunk) {
+          // The CRC here, the section digest beside PCR2 (on the second core for an application
+          // ramdisk).
+          pcrs.update(
+              chunk, [&] { crc = crc32_update(crc, chunk); },
+              [&] {
+                if (digest) digest->update(chunk);
+              });
+          if (keep) keep->insert(keep->end(), chunk.begin(), chunk.end());
+        },
+        is_ramdisk && options.read_ramdisk != nullptr);
+    if (is_ramdisk) {
+      if (options.read_ramdisk) options.read_ramdisk(ramdisk_index, data);
+      ++ramdisk_index;
+    }
+    data.drain(buf);
+    if (options.section_digests)
+      scan.section_sha384.push_back(digest ? digest->finish() : Digest384{});
     if (s.type == static_cast<uint16_t>(SectionType::kMetadata)) {
       std::string problem;
       scan.metadata = decode_bounded(metadata, JsonSyntax::kJson, kMaxJsonDepth, problem);
@@ -121,6 +209,7 @@ EifScan scan_eif(EifImage& image) {
     }
   }
   scan.measurements = pcrs.finish();
+  if (sole_app_ramdisk) scan.section_sha384[*sole_app_ramdisk] = pcrs.app_digest();
   if (scan.signature) scan.measurements.pcr8 = pcr8_of_signature_section(path, *scan.signature);
   scan.computed_crc = crc;
   scan.crc_ok = crc == image.header.crc32;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 
 #include "formats/eif_header.h"
 #include "formats/signature_section.h"
+#include "lib/base/byte_source.h"
 #include "lib/base/file.h"
 #include "lib/hash/measurements.h"
 
@@ -44,13 +46,25 @@ struct EifScan {
   std::optional<nlohmann::json> metadata;         // parsed metadata section
   std::optional<std::vector<uint8_t>> signature;  // raw signature section
   std::vector<uint8_t> cmdline;
+  std::vector<Digest384> section_sha384;  // one per section, when asked for
 };
 
+// What else one scan does with the bytes it reads, so that no caller reads an image twice.
+struct ScanOptions {
+  bool section_digests = false;  // fills EifScan::section_sha384
+  // Reads ramdisk number `index` (counted from 0) as it is measured; what it leaves unread is
+  // measured after it returns.
+  std::function<void(size_t index, ByteSource& data)> read_ramdisk;
+};
+
+// True when the file starts with the EIF magic: commands that take an EIF or a JSON file
+// tell them apart by it.
+bool has_eif_magic(const std::string& path);
 // Opens and validates structure (header, table, section headers). Throws Error naming the
 // file and the first problem found.
 EifImage open_eif(const std::string& path);
 // Streams every section once.
-EifScan scan_eif(EifImage& image);
+EifScan scan_eif(EifImage& image, const ScanOptions& options = {});
 // "CRC mismatch (header 0x…, computed 0x…)", the one wording of a damaged image.
 std::string crc_mismatch(const EifImage& image, const EifScan& scan);
 

@@ -66,7 +66,8 @@ Measurements PcrAccumulator::finish() {
   Sha384 boot = boot_ ? *boot_ : image_;
   m.pcr1 = pcr_from_digest(boot.finish());
   m.pcr0 = pcr_from_digest(image_.finish());
-  m.pcr2 = pcr_from_digest(app_.finish());
+  app_digest_ = app_.finish();
+  m.pcr2 = pcr_from_digest(app_digest_);
   return m;
 }
 

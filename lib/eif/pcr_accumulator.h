@@ -23,6 +23,9 @@ class PcrAccumulator {
   void update(std::span<const uint8_t> data, const std::function<void()>& here,
               const std::function<void()>& there = {});
   Measurements finish();
+  // After finish(): SHA-384 of the application ramdisks' bytes (PCR2 before its extend), which
+  // is the section digest when there is one application ramdisk.
+  const Digest384& app_digest() const { return app_digest_; }
 
  private:
   enum class Role { kNone, kBoot, kApp };
@@ -33,6 +36,7 @@ class PcrAccumulator {
   // hashed once in the usual order.
   std::optional<Sha384> boot_;
   Sha384 app_;
+  Digest384 app_digest_{};
 };
 
 }  // namespace eifkit

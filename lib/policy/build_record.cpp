@@ -101,11 +101,7 @@ nlohmann::json signer_of(const EifScan& scan, const std::string& path) {
     fail(path, "signature does not check (" + facts.problem +
                    "): nitro-cli would not run this image, so no record is made of it");
   }
-  nlohmann::json described = facts.certificate.describe();
-  return {{"Subject", facts.certificate.subject()},
-          {"Sha256Fingerprint", facts.certificate.sha256_fingerprint()},
-          {"NotBefore", rfc3339_of_certificate_time(described["NotBefore"].get<std::string>())},
-          {"NotAfter", rfc3339_of_certificate_time(described["NotAfter"].get<std::string>())}};
+  return signer_json(facts.certificate);
 }
 
 struct HashAlgorithm {
@@ -133,6 +129,14 @@ int pcr_number(const std::string& key) {
 }
 
 }  // namespace
+
+nlohmann::json signer_json(const Certificate& certificate) {
+  nlohmann::json described = certificate.describe();
+  return {{"Subject", certificate.subject()},
+          {"Sha256Fingerprint", certificate.sha256_fingerprint()},
+          {"NotBefore", rfc3339_of_certificate_time(described["NotBefore"].get<std::string>())},
+          {"NotAfter", rfc3339_of_certificate_time(described["NotAfter"].get<std::string>())}};
+}
 
 RecordPcrs record_pcrs(const nlohmann::json& record, const std::string& source) {
   if (!record.is_object()) fail(source, "not a build record (expected a JSON object)");
@@ -174,12 +178,7 @@ nlohmann::json build_record_from_eif(const std::string& eif_path,
   std::future<FileDigests> digests =
       std::async(std::launch::async, [&eif_path] { return file_digests(eif_path); });
   EifScan scan = scan_eif(image);
-  if (!scan.crc_ok) {
-    char buf[80];
-    std::snprintf(buf, sizeof buf, "CRC mismatch (header 0x%08x, computed 0x%08x)",
-                  image.header.crc32, scan.computed_crc);
-    fail(eif_path, buf);
-  }
+  if (!scan.crc_ok) fail(eif_path, crc_mismatch(image, scan));
   nlohmann::json signer = signer_of(scan, eif_path);
   FileDigests d = digests.get();
 
@@ -213,20 +212,8 @@ nlohmann::json build_record_from_eif(const std::string& eif_path,
   };
 }
 
-static bool starts_with_eif_magic(const std::string& path) {
-  File file = File::open_read(path);
-  std::array<uint8_t, 4> magic{};
-  size_t got = 0;
-  while (got < magic.size()) {
-    size_t n = file.read_some(std::span(magic).subspan(got));
-    if (n == 0) return false;
-    got += n;
-  }
-  return magic == kEifMagic;
-}
-
 nlohmann::json load_record(const std::string& path) {
-  if (starts_with_eif_magic(path)) return build_record_from_eif(path);
+  if (has_eif_magic(path)) return build_record_from_eif(path);
   nlohmann::json record = parse_json_object(read_small_file(path, kMaxRecordFileSize), path,
                                             "a build record or an EIF");
   if (auto v = record.find("RecordVersion"); v != record.end()) {

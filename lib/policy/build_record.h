@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lib/hash/measurements.h"
+#include "lib/signing/certificate.h"
 
 namespace eifkit {
 
@@ -51,6 +52,9 @@ struct RecordPcrs {
   bool signed_image() const { return values.contains(8); }
 };
 RecordPcrs record_pcrs(const nlohmann::json& record, const std::string& source);
+
+// A record's Signer: {"Subject", "Sha256Fingerprint", "NotBefore", "NotAfter"} (RFC 3339).
+nlohmann::json signer_json(const Certificate& certificate);
 
 // What QingTian's `qt enclave make-img` prints: {"digest": "SHA384", "PCR0": hex, "PCR8": hex},
 // PCR8 as 96 zeros when unsigned.

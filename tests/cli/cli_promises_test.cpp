@@ -68,7 +68,7 @@ TEST(DamagedImage, RunRefusesItBeforeLookingForQemu) {
 TEST(CommandLine, UnknownCommandListsTheCommands) {
   expect_error(run_eifkit({"frobnicate"}),
                "unknown command 'frobnicate'; the commands are: build, describe, pcr, keygen, "
-               "sign, verify, extract, run, policy, attest, attestation");
+               "sign, verify, extract, run, policy, attest, attestation, diff");
   expect_error(run_eifkit({"policy", "frob"}),
                "unknown policy command 'frob'; the policy commands are: aws, huawei, check");
 }
@@ -112,7 +112,7 @@ TEST(CommandLine, NoInternalArgumentNames) {
                dir / "none.json" + ": no such file");
   expect_error(run_eifkit({}),
                "a command is required; the commands are: build, describe, pcr, "
-               "keygen, sign, verify, extract, run, policy, attest, attestation (see eifkit "
+               "keygen, sign, verify, extract, run, policy, attest, attestation, diff (see eifkit "
                "--help)");
 }
 

@@ -12,8 +12,10 @@
 #include <vector>
 
 #include "formats/byte_order.h"
+#include "formats/eif_section.h"
 #include "formats/hex.h"
 #include "lib/base/error.h"
+#include "lib/hash/sha384.h"
 #include "tests/support/test_support.h"
 
 namespace eifkit {
@@ -130,6 +132,44 @@ INSTANTIATE_TEST_SUITE_P(Vectors, ReaderOnVector,
                            }
                            return n;
                          });
+
+// What diff asks of a scan: every section's SHA-384 (taken from PCR2's digest when there is
+// one application ramdisk), and each ramdisk's bytes handed over as they are measured, with
+// the same PCRs and CRC as a plain scan.
+TEST_P(ReaderOnVector, SectionDigestsAndRamdiskReadsInTheSamePass) {
+  EifImage plain_image = open_eif(eif_path(GetParam()));
+  EifScan plain = scan_eif(plain_image);
+  EifImage image = open_eif(eif_path(GetParam()));
+  std::vector<std::vector<uint8_t>> ramdisks;
+  ScanOptions options;
+  options.section_digests = true;
+  options.read_ramdisk = [&](size_t index, ByteSource& data) {
+    EXPECT_EQ(index, ramdisks.size());
+    ramdisks.emplace_back();
+    std::vector<uint8_t> buf(4097);  // not a divisor of the chunk size; half is left unread
+    size_t n = data.read(buf);
+    ramdisks.back().assign(buf.begin(), buf.begin() + static_cast<ptrdiff_t>(n / 2));
+  };
+  EifScan scan = scan_eif(image, options);
+  EXPECT_EQ(scan.measurements.pcr0, plain.measurements.pcr0);
+  EXPECT_EQ(scan.measurements.pcr1, plain.measurements.pcr1);
+  EXPECT_EQ(scan.measurements.pcr2, plain.measurements.pcr2);
+  EXPECT_EQ(scan.computed_crc, plain.computed_crc);
+  std::vector<uint8_t> file = read_bytes(eif_path(GetParam()));
+  ASSERT_EQ(scan.section_sha384.size(), image.sections.size());
+  size_t ramdisk = 0;
+  for (size_t i = 0; i < image.sections.size(); ++i) {
+    const EifSectionInfo& s = image.sections[i];
+    std::span<const uint8_t> data(file.data() + s.data_offset(), s.size);
+    EXPECT_EQ(to_hex(scan.section_sha384[i]), to_hex(sha384(data))) << "section " << i;
+    if (s.type == static_cast<uint16_t>(SectionType::kRamdisk)) {  // handed over from its start
+      ASSERT_LT(ramdisk, ramdisks.size());
+      EXPECT_TRUE(std::equal(ramdisks[ramdisk].begin(), ramdisks[ramdisk].end(), data.begin()));
+      ++ramdisk;
+    }
+  }
+  EXPECT_EQ(ramdisk, ramdisks.size());
+}
 
 TEST(EifReader, HeaderIsDecoded) {
   EifImage image = open_eif(eif_path("aarch64"));

@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 
 rm -rf "$out"
 for t in eif_describe eif_ramdisk_list cpio_reader signature_section rootfs_tar image_archive \
-         policy_check build_record attestation_document; do
+         policy_check build_record attestation_document eif_diff; do
   mkdir -p "$out/$t"
   if [ -d "$here/seeds/$t" ]; then cp "$here/seeds/$t"/* "$out/$t/" 2>/dev/null || true; fi
 done
@@ -21,6 +21,7 @@ done
 # EIFs, and what they hold.
 cp "$vectors"/eif/*.eif "$out/eif_describe/"
 cp "$vectors"/eif/*.eif "$out/eif_ramdisk_list/"
+cp "$vectors"/eif/*.eif "$out/eif_diff/"
 cp "$vectors"/ramdisk/*.cpio "$out/cpio_reader/"
 for eif in "$vectors"/eif/*.eif; do
   name=$(basename "$eif" .eif)
