@@ -43,13 +43,14 @@ std::string joined(const json& list, const char* separator = ", ") {
 
 void pcr_lines(std::ostream& out, const json& pcrs) {
   for (auto& [name, p] : pcrs.items()) {
-    out << name << (p["Equal"] ? "  equal    " : "  differs  ");
+    // Only PCR8 is ever missing from an EIF: the image is unsigned.
+    const char* missing = name == "PCR8" ? "(unsigned)" : "(absent)";
+    auto shown = [&](const json& v) { return v.is_null() ? std::string(missing) : text(v); };
     if (p["Equal"]) {
-      out << (p["A"].is_null() ? "(absent on both)" : text(p["A"])) << "\n";
+      out << name << "  equal    " << (p["A"].is_null() ? "(both unsigned)" : text(p["A"])) << "\n";
     } else {
-      out << "A " << (p["A"].is_null() ? "absent" : text(p["A"])) << "\n"
-          << std::string(name.size() + 11, ' ') << "B "
-          << (p["B"].is_null() ? "absent" : text(p["B"])) << "\n";
+      out << name << "  differs  A " << shown(p["A"]) << "\n"
+          << std::string(name.size() + 11, ' ') << "B " << shown(p["B"]) << "\n";
     }
   }
 }
@@ -107,82 +108,100 @@ void ramdisk_lines(std::ostream& out, const json& r, bool files_asked) {
   }
 }
 
+void ramdisks_of(std::ostream& out, const json& report, bool bootstrap) {
+  for (const json& r : report["Ramdisks"]) {
+    if (!r["Equal"] && (r["Index"] == 0) == bootstrap)
+      ramdisk_lines(out, r, report["RamdiskFiles"]);
+  }
+}
+
+// PCR1's parts: kernel, cmdline, the bootstrap ramdisk.
+void boot_group(std::ostream& out, const json& report) {
+  out << "\nPCR1 (boot stack: kernel, cmdline, ramdisk 0) differs because of: "
+      << joined(report["Causes"]["PCR1"]) << "\n";
+  const json& k = report["Kernel"];
+  if (!k["Equal"])
+    out << "  kernel: " << part_facts(k["A"]) << " -> " << part_facts(k["B"]) << "\n";
+  const json& c = report["Cmdline"];
+  if (!c["Equal"]) {
+    out << "  cmdline: " << value(c["A"]) << " -> " << value(c["B"]) << "\n";
+    if (!c["Removed"].empty()) out << "    removed: " << joined(c["Removed"], " ") << "\n";
+    if (!c["Added"].empty()) out << "    added: " << joined(c["Added"], " ") << "\n";
+  }
+  ramdisks_of(out, report, true);
+}
+
+std::string signer(const json& who) {
+  if (who.is_null()) return "unsigned";
+  return text(who["Subject"]) + ", sha256 fingerprint " + text(who["Sha256Fingerprint"]) +
+         ", valid " + text(who["NotBefore"]) + " to " + text(who["NotAfter"]);
+}
+
+std::string section_list(const json& list) {
+  std::string t;
+  for (const json& e : list) {
+    t +=
+        (t.empty() ? "" : ", ") + text(e["Type"]) + " " + std::to_string(e["Size"].get<uint64_t>());
+  }
+  return t;
+}
+
+// What no PCR covers: header fields, metadata fields, signature bytes.
+std::string unmeasured(const json& report) {
+  std::ostringstream out;
+  for (const json& c : report["Header"]["Changes"]) {
+    out << "  header: " << text(c["Field"]) << " " << text(c["A"]) << " -> " << text(c["B"])
+        << "\n";
+  }
+  const json& m = report["Metadata"];
+  for (const json& c : m["Changes"]) {
+    out << "  metadata: " << text(c["Field"]) << " "
+        << (c.contains("A") ? value(c["A"]) : "(absent)") << " -> "
+        << (c.contains("B") ? value(c["B"]) : "(absent)") << "\n";
+  }
+  if (m["Truncated"]) {
+    out << "  metadata: … " << m["Count"].get<uint64_t>() - m["Changes"].size() << " more\n";
+  }
+  const json& s = report["Signature"];
+  if (!s["Equal"] && s["CertificateEqual"]) {
+    out << "  signature: same certificate, different signature bytes (each ECDSA signature "
+           "differs)\n";
+  }
+  return out.str();
+}
+
 void eif_groups(std::ostream& out, const json& report) {
   const json& causes = report["Causes"];
-  bool files_asked = report["RamdiskFiles"];
+  auto split_differently = [&](const char* pcr) {
+    if (causes[pcr] == json::array({"Sections"})) {
+      out << "  the same bytes, split into sections or ordered differently\n";
+    }
+  };
   if (causes.contains("PCR0")) {
     out << "\nPCR0 (the whole image) differs because of: " << joined(causes["PCR0"]) << "\n";
   }
   if (causes.contains("PCR1")) {
-    out << "\nPCR1 (boot stack: kernel, cmdline, ramdisk 0) differs because of: "
-        << joined(causes["PCR1"]) << "\n";
-    const json& k = report["Kernel"];
-    if (!k["Equal"])
-      out << "  kernel: " << part_facts(k["A"]) << " -> " << part_facts(k["B"]) << "\n";
-    const json& c = report["Cmdline"];
-    if (!c["Equal"]) {
-      out << "  cmdline: " << value(c["A"]) << " -> " << value(c["B"]) << "\n";
-      if (!c["Removed"].empty()) out << "    removed: " << joined(c["Removed"], " ") << "\n";
-      if (!c["Added"].empty()) out << "    added: " << joined(c["Added"], " ") << "\n";
-    }
+    boot_group(out, report);
+    split_differently("PCR1");
   }
-  for (const char* pcr : {"PCR1", "PCR2"}) {
-    if (!causes.contains(pcr)) continue;
-    if (std::string(pcr) == "PCR2") {
-      out << "\nPCR2 (application: ramdisks 1 and on) differs because of: "
-          << joined(causes["PCR2"]) << "\n";
-    }
-    for (const json& r : report["Ramdisks"]) {
-      bool boot = r["Index"] == 0;
-      if (!r["Equal"] && boot == (std::string(pcr) == "PCR1")) ramdisk_lines(out, r, files_asked);
-    }
-    if (causes[pcr] == json::array({"Sections"})) {
-      out << "  the same bytes, split into sections or ordered differently\n";
-    }
+  if (causes.contains("PCR2")) {
+    out << "\nPCR2 (application: ramdisks 1 and on) differs because of: " << joined(causes["PCR2"])
+        << "\n";
+    ramdisks_of(out, report, false);
+    split_differently("PCR2");
   }
-  const json& s = report["Signature"];
-  auto signer = [](const json& who) {
-    if (who.is_null()) return std::string("unsigned");
-    return text(who["Subject"]) + ", sha256 fingerprint " + text(who["Sha256Fingerprint"]) +
-           ", valid " + text(who["NotBefore"]) + " to " + text(who["NotAfter"]);
-  };
   if (causes.contains("PCR8")) {
+    const json& s = report["Signature"];
     out << "\nPCR8 (signing certificate) differs:\n  A: " << signer(s["A"])
         << "\n  B: " << signer(s["B"]) << "\n";
   }
-
   const json& sections = report["Sections"];
   if (!sections["Equal"]) {
-    auto table = [](const json& list) {
-      std::string t;
-      for (const json& e : list) {
-        t += (t.empty() ? "" : ", ") + text(e["Type"]) + " " +
-             std::to_string(e["Size"].get<uint64_t>());
-      }
-      return t;
-    };
-    out << "\nSection table differs:\n  A: " << table(sections["A"])
-        << "\n  B: " << table(sections["B"]) << "\n";
+    out << "\nSection table differs:\n  A: " << section_list(sections["A"])
+        << "\n  B: " << section_list(sections["B"]) << "\n";
   }
-
-  std::ostringstream outside;
-  for (const json& c : report["Header"]["Changes"]) {
-    outside << "  header: " << text(c["Field"]) << " " << text(c["A"]) << " -> " << text(c["B"])
-            << "\n";
-  }
-  const json& m = report["Metadata"];
-  for (const json& c : m["Changes"]) {
-    outside << "  metadata: " << text(c["Field"]) << " "
-            << (c.contains("A") ? value(c["A"]) : "(absent)") << " -> "
-            << (c.contains("B") ? value(c["B"]) : "(absent)") << "\n";
-  }
-  if (m["Truncated"])
-    outside << "  metadata: … " << m["Count"].get<uint64_t>() - m["Changes"].size() << " more\n";
-  if (!s["Equal"] && s["CertificateEqual"]) {
-    outside << "  signature: same certificate, different signature bytes (each ECDSA signature "
-               "differs)\n";
-  }
-  if (!outside.str().empty()) out << "\nNot measured (changes no PCR):\n" << outside.str();
+  std::string outside = unmeasured(report);
+  if (!outside.empty()) out << "\nNot measured (changes no PCR):\n" << outside;
 }
 
 void record_groups(std::ostream& out, const json& report) {

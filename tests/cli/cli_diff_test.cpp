@@ -279,7 +279,7 @@ TEST_F(Diff, TheTextReportGroupsChangesUnderTheirPcr) {
                          d["Pcrs"]["PCR0"]["B"].get<std::string>() + "\n" + "PCR1  equal    " +
                          pcr("PCR1") + "\n" + "PCR2  differs  A " + pcr("PCR2") +
                          "\n               B " + d["Pcrs"]["PCR2"]["B"].get<std::string>() + "\n" +
-                         "PCR8  equal    (absent on both)\n\n"
+                         "PCR8  equal    (both unsigned)\n\n"
                          "PCR0 (the whole image) differs because of: Ramdisk 1\n\n"
                          "PCR2 (application: ramdisks 1 and on) differs because of: Ramdisk 1\n"
                          "  ramdisk 1 (application): " +
@@ -337,6 +337,48 @@ TEST_F(Diff, ABuildRecordOnEitherSide) {
   json same = diff(dir_ / "a.json", a, 0);
   EXPECT_EQ(same["Identical"], true);
   EXPECT_EQ(same["Record"]["Changes"], json::array());
+}
+
+TEST_F(Diff, TheReferenceBuildersVectorsWhoseRamdisksAreNotCpio) {
+  std::string one = vector_path("eif/one-ramdisk.eif"), two = vector_path("eif/two-ramdisks.eif");
+  json d = diff(one, two, 1);
+  EXPECT_EQ(d["Causes"], json::parse(R"({"PCR0": ["Ramdisk 1"], "PCR2": ["Ramdisk 1"]})"));
+  EXPECT_EQ(d["Ramdisks"][1]["A"], nullptr);
+  EXPECT_EQ(d["Ramdisks"][1]["FilesProblems"],
+            json::array({two + ": ramdisk 1: at offset 0: not a cpio newc header (bad magic)"}));
+  EXPECT_EQ(d["Sections"]["Equal"], false);
+}
+
+TEST_F(Diff, CompressedRamdisksAreComparedFileByFile) {
+  std::vector<TarSpec> files = base_files();
+  files[1].data = "ho\n";
+  std::string a = build("a", base_files()), b = build("b", files);
+  // The same ramdisks again, gzip- and zstd-compressed, in EIFs of the low-level form.
+  auto recompress = [&](const std::string& eif, const std::string& name, bool zstd) {
+    std::string parts = dir_ / (name + ".parts");
+    RunResult x = run_eifkit({"extract", "--out", parts, eif});
+    EXPECT_EQ(x.status, 0) << x.err;
+    std::vector<uint8_t> app = read_bytes(parts + "/ramdisk-1.cpio");
+    write_bytes(parts + "/app.z", zstd ? test::zstd_bytes(app) : test::gzip_bytes(app));
+    std::string out = dir_ / (name + ".eif");
+    RunResult r = run_eifkit({"build", "--kernel", vector_path("eif/inputs/kernel.bin"),
+                              "--cmdline-file", vector_path("eif/inputs/cmdline.txt"), "--ramdisk",
+                              parts + "/ramdisk-0.cpio", "--ramdisk", parts + "/app.z",
+                              "--build-time", "2024-01-01T00:00:00Z", "--output", out});
+    EXPECT_EQ(r.status, 0) << r.err;
+    return out;
+  };
+  std::string a_gz = recompress(a, "a-gz", false), b_zst = recompress(b, "b-zst", true);
+  json d = diff(a_gz, b_zst, 1);
+  const json& r = d["Ramdisks"][1];
+  EXPECT_EQ(r["A"]["Compression"], "gzip");
+  EXPECT_EQ(r["B"]["Compression"], "zstd");
+  EXPECT_EQ(r["Files"]["Changes"], app_files(diff(a, b, 1))["Changes"]);
+
+  // Only the compression differs: PCR2 does, no file does.
+  json same_files = diff(recompress(a, "a-gz2", false), recompress(a, "a-zst", true), 1);
+  EXPECT_EQ(same_files["Ramdisks"][1]["Files"]["Changed"], 0);
+  EXPECT_EQ(same_files["Ramdisks"][1]["Files"]["Changes"], json::array());
 }
 
 TEST_F(Diff, AnUnusableInputExits2NamingIt) {
