@@ -68,10 +68,7 @@ Subcommand add_show(CLI::App& parent) {
             std::optional<DecodedAttestation> d = decode_attestation(std::move(input), problem);
             if (!d) fail(*doc, problem);
             CheckTime t = parse_check_time(*at, std::time(nullptr));
-            std::time_t when = t.kind == CheckTime::Kind::kDocument
-                                   ? static_cast<std::time_t>(d->document.timestamp_ms / 1000)
-                                   : t.given;
-            print_json(attestation_json(*d, when));
+            print_json(attestation_json(*d, resolve_check_time(t, d->document)));
             return 0;
           }};
 }

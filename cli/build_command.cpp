@@ -218,7 +218,7 @@ int run_low_level(const BuildOptions& o) {
   // Open every input before the output exists, so a typo fails before any work.
   for (const std::string& path : o.ramdisks) File::open_read(path);
   File::open_read(*o.kernel);
-  refuse_non_kernel(*o.kernel);
+  check_kernel_file(*o.kernel);
   std::optional<Signer> signer = load_signer(o);
   std::unique_ptr<BuildOutputs> outputs = prepare_outputs(o, inputs_of(o, nullptr));
 

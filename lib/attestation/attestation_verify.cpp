@@ -117,6 +117,12 @@ CheckTime parse_check_time(const std::string& text, std::time_t now) {
   return {CheckTime::Kind::kGiven, *t};
 }
 
+std::time_t resolve_check_time(const CheckTime& at, const AttestationDocument& document) {
+  return at.kind == CheckTime::Kind::kDocument
+             ? static_cast<std::time_t>(document.timestamp_ms / 1000)
+             : at.given;
+}
+
 AttestationVerdict verify_attestation(AttestationInput input, const AttestationVerifyOptions& o) {
   Root root = load_root(o.root_path);
   AttestationVerdict v;
@@ -135,9 +141,7 @@ AttestationVerdict verify_attestation(AttestationInput input, const AttestationV
                                  : contains_ignore_case(root.cert.subject(), "qingtian")
                                      ? AttestationPlatform::kQingTian
                                      : AttestationPlatform::kNitro;
-  std::time_t at = o.at.kind == CheckTime::Kind::kDocument
-                       ? static_cast<std::time_t>(d.document.timestamp_ms / 1000)
-                       : o.at.given;
+  std::time_t at = resolve_check_time(o.at, d.document);
 
   SignatureFinding sig = check_attestation_signature(d, platform);
   checks.record("Signature", sig.valid, sig.problem);
@@ -146,10 +150,7 @@ AttestationVerdict verify_attestation(AttestationInput input, const AttestationV
   if (d.cabundle.empty()) {
     chain.link_problem = "the cabundle is empty";
   } else {
-    std::vector<std::vector<uint8_t>> intermediates;
-    for (size_t i = 1; i < d.cabundle.size(); ++i) intermediates.push_back(d.cabundle[i].der());
-    chain = check_certificate_chain(d.leaf->der(), intermediates, d.cabundle[0].der(), at,
-                                    d.input.path);
+    chain = check_certificate_chain(*d.leaf, std::span(d.cabundle).subspan(1), d.cabundle[0], at);
   }
   checks.record("Chain", chain.linked, chain.link_problem);
   std::string validity = chain.time_problem.empty() ? validity_of_all(d, at) : chain.time_problem;

@@ -32,6 +32,8 @@ struct CheckTime {
 
 // "now", "doc" or an RFC 3339 time; Error otherwise. `now` is the clock's reading.
 CheckTime parse_check_time(const std::string& text, std::time_t now);
+// The time itself: for "doc", the document's timestamp (whole seconds).
+std::time_t resolve_check_time(const CheckTime& at, const AttestationDocument& document);
 
 struct ExpectedPcrs {
   std::map<int, std::string> values;  // lowercase hex by PCR number

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "formats/bounded_json.h"
+#include "formats/file_kind.h"
 #include "lib/base/error.h"
 
 namespace eifkit {
@@ -17,29 +18,18 @@ nlohmann::json parse_json(std::span<const uint8_t> bytes, const std::string& whe
   return std::move(*j);
 }
 
-static std::string kind_of(std::span<const uint8_t> b) {
-  auto at = [&](size_t offset, std::string_view magic) {
-    return b.size() >= offset + magic.size() &&
-           std::equal(magic.begin(), magic.end(), b.begin() + static_cast<ptrdiff_t>(offset));
-  };
-  if (at(257, "ustar")) return "a tar archive";
-  if (at(0, ".eif")) return "an EIF";
-  if (at(0, "\x1f\x8b")) return "gzip data";
-  if (at(0, "\x28\xb5\x2f\xfd")) return "zstd data";
-  if (at(0, "070701")) return "a cpio archive";
-  return "not JSON";
-}
-
 nlohmann::json parse_json_object(std::span<const uint8_t> bytes, const std::string& where,
                                  const std::string& what) {
   size_t i = 0;
   while (i < bytes.size() && std::isspace(bytes[i])) ++i;
   if (i == bytes.size() || bytes[i] != '{') {
-    std::string kind = kind_of(bytes);
-    if (kind != "not JSON" || (i < bytes.size() && bytes[i] != '[' && bytes[i] != '"' &&
-                               !std::isalnum(bytes[i]) && bytes[i] != '-')) {
+    FileKind kind = sniff_file_kind(bytes.first(std::min(bytes.size(), kFileKindHeadSize)));
+    if (kind != FileKind::kUnknown || (i < bytes.size() && bytes[i] != '[' && bytes[i] != '"' &&
+                                       !std::isalnum(bytes[i]) && bytes[i] != '-')) {
       throw Error(where + ": not " + what +
-                  (kind == "not JSON" ? " (not JSON)" : ": it is " + kind));
+                  (kind == FileKind::kUnknown
+                       ? " (not JSON)"
+                       : std::string(": it is ") + file_kind_description(kind)));
     }
   }
   nlohmann::json j = parse_json(bytes, where);

@@ -1,10 +1,10 @@
 #include "lib/diff/ramdisk_files.h"
 
-#include <cstring>
 #include <memory>
 #include <vector>
 
 #include "formats/cpio_newc.h"
+#include "formats/file_kind.h"
 #include "lib/base/buffered_source.h"
 #include "lib/base/error.h"
 #include "lib/cpio/cpio_reader.h"
@@ -15,27 +15,6 @@
 namespace eifkit {
 
 namespace {
-
-struct Magic {
-  const char* name;
-  std::string_view bytes;
-};
-
-// Compressions the kernel can unpack that diff does not read: named, so the report says why.
-constexpr Magic kUnreadCompressions[] = {
-    {"xz", std::string_view("\xfd"
-                            "7zXZ\0",
-                            6)},
-    {"bzip2", "BZh"},
-    {"lz4", std::string_view("\x02\x21\x4c\x18", 4)},
-    {"lz4", std::string_view("\x04\x22\x4d\x18", 4)},
-    {"lzma", std::string_view("\x5d\x00\x00", 3)},
-    {"lzo", std::string_view("\x89LZO", 4)},
-};
-
-bool starts_with(std::span<const uint8_t> head, std::string_view magic) {
-  return head.size() >= magic.size() && std::memcmp(head.data(), magic.data(), magic.size()) == 0;
-}
 
 void read_entries(ByteSource& cpio, const std::string& name, RamdiskFiles& out) {
   const uint64_t max_entries = image_limits().max_entries;
@@ -84,13 +63,13 @@ void read_ramdisk_files(ByteSource& data, const std::string& name, RamdiskFiles&
       out.read = true;
       return;
     }
-    for (const Magic& m : kUnreadCompressions) {
-      if (starts_with(head, m.bytes)) {
-        out.compression = m.name;
-        out.problem = name + ": " + m.name +
-                      "-compressed; diff reads uncompressed, gzip and zstd ramdisks file by file";
-        return;
-      }
+    FileKind kind = sniff_file_kind(head);
+    if (const char* compression = compression_name(kind);
+        compression && kind != FileKind::kGzip && kind != FileKind::kZstd) {
+      out.compression = compression;
+      out.problem = name + ": " + compression +
+                    "-compressed; diff reads uncompressed, gzip and zstd ramdisks file by file";
+      return;
     }
     switch (detect_compression(head)) {
       case Compression::kNone:

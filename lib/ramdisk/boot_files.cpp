@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "formats/file_kind.h"
 #include "lib/base/error.h"
 #include "lib/base/file.h"
 
@@ -36,18 +37,13 @@ bool has_arm64_magic(std::span<const uint8_t> head) {
 }
 
 // The first bytes of a gzip member, enough for the arm64 Image header.
-bool gzip_holds_arm64_image(File& f) {
-  std::array<uint8_t, 4096> in{};
-  uint64_t size = f.size();
-  size_t n = static_cast<size_t>(std::min<uint64_t>(size, in.size()));
-  if (n < 18) return false;
-  f.pread_exact(std::span(in).first(n), 0);
-  if (in[0] != 0x1f || in[1] != 0x8b) return false;
+bool gzip_holds_arm64_image(std::span<const uint8_t> in) {
+  if (in.size() < 18 || in[0] != 0x1f || in[1] != 0x8b) return false;
   std::array<uint8_t, 64> out{};
   z_stream z{};
   if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return false;
-  z.next_in = in.data();
-  z.avail_in = static_cast<uInt>(n);
+  z.next_in = const_cast<Bytef*>(in.data());  // zlib's API is not const; it only reads
+  z.avail_in = static_cast<uInt>(in.size());
   z.next_out = out.data();
   z.avail_out = static_cast<uInt>(out.size());
   inflate(&z, Z_SYNC_FLUSH);
@@ -56,60 +52,71 @@ bool gzip_holds_arm64_image(File& f) {
   return has_arm64_magic(std::span(out).first(produced));
 }
 
-}  // namespace
-
-std::optional<Arch> kernel_image_arch(const std::string& kernel_path) {
+// Enough of a kernel file for every check: its magic, a gzip member's first block, and what
+// else it might be.
+std::vector<uint8_t> kernel_head(const std::string& kernel_path) {
   File f = File::open_read(kernel_path);
-  std::array<uint8_t, 0x206> head{};
-  if (f.size() >= head.size()) {
-    f.pread_exact(head, 0);
-    if (std::memcmp(&head[0x202], "HdrS", 4) == 0) return Arch::kX86_64;
-    if (has_arm64_magic(head)) return Arch::kAarch64;
-  }
-  if (gzip_holds_arm64_image(f)) return Arch::kAarch64;
+  std::vector<uint8_t> head(static_cast<size_t>(std::min<uint64_t>(f.size(), 4096)));
+  f.pread_exact(head, 0);
+  return head;
+}
+
+std::optional<Arch> arch_of_head(std::span<const uint8_t> head) {
+  if (head.size() >= 0x206 && std::memcmp(&head[0x202], "HdrS", 4) == 0) return Arch::kX86_64;
+  if (has_arm64_magic(head)) return Arch::kAarch64;
+  if (gzip_holds_arm64_image(head)) return Arch::kAarch64;
   return std::nullopt;
 }
 
-void refuse_non_kernel(const std::string& kernel_path) {
-  if (kernel_image_arch(kernel_path)) return;
-  File f = File::open_read(kernel_path);
-  std::array<uint8_t, 512> head{};
-  size_t n = std::min<uint64_t>(f.size(), head.size());
-  f.pread_exact(std::span(head).first(n), 0);
-  auto at = [&](size_t offset, std::string_view magic) {
-    return n >= offset + magic.size() &&
-           std::memcmp(&head[offset], magic.data(), magic.size()) == 0;
-  };
+}  // namespace
+
+std::optional<Arch> kernel_image_arch(const std::string& kernel_path) {
+  return arch_of_head(kernel_head(kernel_path));
+}
+
+std::optional<Arch> check_kernel_file(const std::string& kernel_path) {
+  std::vector<uint8_t> head = kernel_head(kernel_path);
+  if (auto arch = arch_of_head(head)) return arch;
   const char* what = nullptr;
-  if (at(257, "ustar")) {
-    what = "a tar archive (a container image or root filesystem goes to --image or --rootfs-tar)";
-  } else if (at(0, ".eif")) {
-    what = "an EIF";
-  } else if (at(0, "070701") || at(0, "070707")) {
-    what = "a cpio archive (a ramdisk goes to --ramdisk)";
-  } else if (at(0,
-                "\x7f"
-                "ELF")) {
-    what = "an ELF file (vmlinux?), which the enclave loader does not boot";
-  } else if (at(0, "\x1f\x8b")) {
-    what = "gzip data that is not an arm64 Image";
-  } else if (at(0, "\x28\xb5\x2f\xfd") ||
-             at(0,
-                "\xfd"
-                "7zXZ") ||
-             at(0, "BZh")) {
-    what = "compressed data (zstd, xz or bzip2)";
-  } else if (at(0, "PK\x03\x04")) {
-    what = "a zip archive";
-  } else if (n > 0 && std::all_of(head.begin(), head.begin() + n, [](uint8_t c) {
-               return c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f);
-             })) {
-    what = "text";
+  switch (sniff_file_kind(head)) {
+    case FileKind::kTar:
+      what = "a tar archive (a container image or root filesystem goes to --image or --rootfs-tar)";
+      break;
+    case FileKind::kEif:
+      what = "an EIF";
+      break;
+    case FileKind::kCpio:
+      what = "a cpio archive (a ramdisk goes to --ramdisk)";
+      break;
+    case FileKind::kElf:
+      what = "an ELF file (vmlinux?), which the enclave loader does not boot";
+      break;
+    case FileKind::kGzip:
+      what = "gzip data that is not an arm64 Image";
+      break;
+    case FileKind::kZstd:
+    case FileKind::kXz:
+    case FileKind::kBzip2:
+      what = "compressed data (zstd, xz or bzip2)";
+      break;
+    case FileKind::kZip:
+      what = "a zip archive";
+      break;
+    default: {
+      std::span<const uint8_t> first =
+          std::span(head).first(std::min(head.size(), kFileKindHeadSize));
+      if (!first.empty() && std::all_of(first.begin(), first.end(), [](uint8_t c) {
+            return c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f);
+          })) {
+        what = "text";
+      }
+    }
   }
   if (what) {
     fail(kernel_path, std::string("is ") + what +
                           ", not a kernel: give an x86_64 bzImage or an arm64 Image (or Image.gz)");
   }
+  return std::nullopt;
 }
 
 std::optional<std::string> default_kernel_config(const std::string& kernel_path) {
@@ -179,12 +186,11 @@ BootFiles resolve_boot_files(const BootFileFlags& flags, const std::string& defa
   }
   File::open_read(out.kernel);
   if (!out.bundled_init) File::open_read(out.init);
-  refuse_non_kernel(out.kernel);
+  out.kernel_arch = check_kernel_file(out.kernel);
 
   out.kernel_config = flags.kernel_config ? flags.kernel_config : default_kernel_config(out.kernel);
   out.nsm = flags.nsm ? flags.nsm : in_blobs("nsm.ko");
   if (out.nsm) File::open_read(*out.nsm);
-  out.kernel_arch = kernel_image_arch(out.kernel);
   if (flags.cmdline) {
     out.cmdline = *flags.cmdline;
   } else if (flags.cmdline_file) {

@@ -40,11 +40,12 @@ BootFiles resolve_boot_files(const BootFileFlags& flags,
 // Image (Image.gz, as Debian ships it); nullopt otherwise.
 std::optional<Arch> kernel_image_arch(const std::string& kernel_path);
 
-// Refuses a kernel file that is recognisably something else (a tar, cpio or zip archive, an EIF,
-// an ELF vmlinux, compressed data that is not an arm64 Image, text), naming what it is. Other
-// unrecognised bytes pass: the reference vectors' placeholder kernels are opaque, and so may
-// be a kernel format newer than this check.
-void refuse_non_kernel(const std::string& kernel_path);
+// The kernel's architecture, as kernel_image_arch() tells it, from one read of its head; a
+// file that is recognisably something else (a tar, cpio or zip archive, an EIF, an ELF
+// vmlinux, compressed data that is not an arm64 Image, text) is refused, naming what it is.
+// Other unrecognised bytes give nullopt: the reference vectors' placeholder kernels are
+// opaque, and so may be a kernel format newer than this check.
+std::optional<Arch> check_kernel_file(const std::string& kernel_path);
 
 // The kernel's .config when none is given: KERNEL.config (nitro-cli's blobs), or
 // DIR/config-VERSION beside DIR/vmlinuz-VERSION (Debian's /boot); nullopt when neither exists.

@@ -1,5 +1,7 @@
 #include "lib/signing/certificate.h"
 
+#include "lib/signing/certificate_x509.h"
+
 #include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
@@ -23,6 +25,10 @@ struct Certificate::Impl {
 };
 
 Certificate::Certificate(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+X509* x509_of(const Certificate& certificate) {
+  return certificate.impl_->x509.get();
+}
 Certificate::Certificate(Certificate&&) noexcept = default;
 Certificate& Certificate::operator=(Certificate&&) noexcept = default;
 Certificate::~Certificate() = default;

@@ -14,6 +14,8 @@
 
 #include "lib/signing/curve.h"
 
+struct x509_st;  // OpenSSL's X509, for the folder-internal x509_of()
+
 namespace eifkit {
 
 inline constexpr uint64_t kMaxCertificateFileSize = 64 << 10;
@@ -55,6 +57,7 @@ class Certificate {
   const std::string& origin() const;
 
  private:
+  friend x509_st* x509_of(const Certificate& certificate);  // lib/signing/certificate_x509.h
   struct Impl;
   explicit Certificate(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

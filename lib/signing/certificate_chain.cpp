@@ -4,7 +4,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "lib/base/build_time.h"
-#include "lib/base/error.h"
+#include "lib/signing/certificate_x509.h"
 #include "lib/signing/openssl.h"
 #include "lib/signing/x509_text.h"
 
@@ -19,14 +19,6 @@ void free_stack(STACK_OF(X509) * s) {
   sk_X509_free(s);
 }
 using StackPtr = std::unique_ptr<STACK_OF(X509), OpensslDeleter<free_stack>>;
-
-X509Ptr parse_der(const std::vector<uint8_t>& der, const std::string& origin) {
-  const unsigned char* p = der.data();
-  X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-  ERR_clear_error();
-  if (!x || p != der.data() + der.size()) fail(origin, "holds a certificate that is not DER X.509");
-  return x;
-}
 
 // What the verifier said about time, kept aside so that the links are still judged.
 struct TimeNotes {
@@ -66,23 +58,18 @@ int note_time_and_go_on(int ok, X509_STORE_CTX* ctx) {
 
 }  // namespace
 
-ChainFindings check_certificate_chain(const std::vector<uint8_t>& leaf,
-                                      const std::vector<std::vector<uint8_t>>& intermediates,
-                                      const std::vector<uint8_t>& anchor, std::time_t at,
-                                      const std::string& origin) {
-  X509Ptr leaf_x = parse_der(leaf, origin);
-  X509Ptr anchor_x = parse_der(anchor, origin);
+ChainFindings check_certificate_chain(const Certificate& leaf,
+                                      std::span<const Certificate> intermediates,
+                                      const Certificate& anchor, std::time_t at) {
   StackPtr untrusted(sk_X509_new_null());
   check(untrusted != nullptr, "sk_X509_new_null");
-  std::vector<X509Ptr> owned;
-  for (const std::vector<uint8_t>& der : intermediates) {
-    owned.push_back(parse_der(der, origin));
-    check(sk_X509_push(untrusted.get(), owned.back().get()) > 0, "sk_X509_push");
+  for (const Certificate& c : intermediates) {
+    check(sk_X509_push(untrusted.get(), x509_of(c)) > 0, "sk_X509_push");
   }
   StorePtr store(X509_STORE_new());
-  check(store && X509_STORE_add_cert(store.get(), anchor_x.get()) == 1, "X509_STORE_add_cert");
+  check(store && X509_STORE_add_cert(store.get(), x509_of(anchor)) == 1, "X509_STORE_add_cert");
   StoreCtxPtr ctx(X509_STORE_CTX_new());
-  check(ctx && X509_STORE_CTX_init(ctx.get(), store.get(), leaf_x.get(), untrusted.get()) == 1,
+  check(ctx && X509_STORE_CTX_init(ctx.get(), store.get(), x509_of(leaf), untrusted.get()) == 1,
         "X509_STORE_CTX_init");
   X509_STORE_CTX_set_time(ctx.get(), 0, at);
   X509_STORE_CTX_set_verify_cb(ctx.get(), note_time_and_go_on);

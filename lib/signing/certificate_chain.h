@@ -4,10 +4,11 @@
 // are reported expired "now".
 #pragma once
 
-#include <cstdint>
 #include <ctime>
+#include <span>
 #include <string>
-#include <vector>
+
+#include "lib/signing/certificate.h"
 
 namespace eifkit {
 
@@ -21,11 +22,9 @@ struct ChainFindings {
   std::string time_problem;
 };
 
-// DER certificates. `anchor` is trusted (it must be self-signed); `intermediates` are not.
-// Certificates that do not parse are an Error naming `origin`.
-ChainFindings check_certificate_chain(const std::vector<uint8_t>& leaf,
-                                      const std::vector<std::vector<uint8_t>>& intermediates,
-                                      const std::vector<uint8_t>& anchor, std::time_t at,
-                                      const std::string& origin);
+// `anchor` is trusted (it must be self-signed); `intermediates` are not.
+ChainFindings check_certificate_chain(const Certificate& leaf,
+                                      std::span<const Certificate> intermediates,
+                                      const Certificate& anchor, std::time_t at);
 
 }  // namespace eifkit
