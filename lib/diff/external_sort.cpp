@@ -76,7 +76,8 @@ bool ExternalSort::read_record(Run& run, std::string& record) {
     if (have + left < n) return false;
     size_t take = static_cast<size_t>(std::min<uint64_t>(left, std::max(n - have, kRunBuffer)));
     std::vector<uint8_t> next(have + take);
-    std::memcpy(next.data(), run.buf.data() + run.pos, have);
+    // An empty buffer may have no storage at all: memcpy must not see its null pointer.
+    if (have > 0) std::memcpy(next.data(), run.buf.data() + run.pos, have);
     spool_->read_at(std::span(next).subspan(have), run.offset);
     run.offset += take;
     run.buf = std::move(next);
