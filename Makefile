@@ -12,7 +12,7 @@ PACKAGES := cmake g++ make pkg-config libcli11-dev libssl-dev libarchive-dev \
             nlohmann-json3-dev libzstd-dev zlib1g-dev libgtest-dev libgmock-dev \
             openssl cpio zstd umoci skopeo tar python3 jq \
             qemu-system-x86 qemu-system-arm linux-image-cloud-amd64 busybox-static \
-            clang libclang-rt-14-dev musl-tools gcc-aarch64-linux-gnu
+            clang libclang-rt-14-dev musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 
 .PHONY: all deps build test sanitize fuzz san-configure demo bench clean format
 
@@ -72,11 +72,9 @@ demo: deps
 	./testdata/demo.sh $(BUILD_DIR)/eifkit
 
 bench: build
-	@for p in time bc; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$p; done
-	./bench/eif_build_bench.sh $(BUILD_DIR)/eifkit
-	./bench/image_build_bench.sh $(BUILD_DIR)/eifkit
-	./bench/diff_bench.sh $(BUILD_DIR)/eifkit
+	@for p in time bc skopeo umoci cpio; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$p; done
+	./bench/summary.sh $(BUILD_DIR)/eifkit $(BENCH_ARGS)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/progress_display.h"
 #include "cli/signing_flags.h"
 #include "cli/subcommand.h"
 #include "formats/bounded_json.h"
@@ -47,6 +48,7 @@ struct BuildOptions {
   // What is reported.
   std::string format = "nitro";
   std::optional<std::string> measurements_out;
+  ProgressMode progress = ProgressMode::kAuto;
 };
 
 std::string stem(const std::string& path) {
@@ -232,7 +234,13 @@ int run_low_level(const BuildOptions& o) {
     plan.sections.push_back({SectionType::kRamdisk, file_section(path)});
   }
   if (signer) plan.sign = [&](const Measurements& m) { return signer->section_for(m); };
+  ProgressDisplay display(o.progress, "eifkit build");
+  uint64_t total = regular_file_size(*o.kernel);
+  for (const std::string& path : o.ramdisks) total += regular_file_size(path);
+  progress_begin(display.progress(), "writing EIF", total);
+  plan.progress = display.progress();
   EifWriteResult result = write_eif(plan, outputs->eif->file());
+  display.finish();
   if (signer) result.measurements.pcr8 = pcr8_of_certificate(signer->certificate);
   report(o, result, *outputs);
   return 0;
@@ -292,15 +300,11 @@ int run_image(const BuildOptions& o) {
     if (!options.name) options.name = stem(o.output);
   }
 
-  LayerProgress progress;
-  if (::isatty(STDERR_FILENO)) {
-    progress = [](size_t done, size_t total) {
-      std::cerr << "\reifkit: read layer " << done << "/" << total << std::flush;
-      if (done == total) std::cerr << "\n";
-    };
-  }
   std::unique_ptr<BuildOutputs> outputs = prepare_outputs(o, inputs_of(o, &options.boot));
-  ImageBuildResult result = build_eif_from_image(*image, options, outputs->eif->file(), progress);
+  ProgressDisplay display(o.progress, "eifkit build");
+  ImageBuildResult result =
+      build_eif_from_image(*image, options, outputs->eif->file(), display.progress());
+  display.finish();
   if (result.entries_with_xattrs > 0) {
     std::cerr << "eifkit: note: " << result.entries_with_xattrs
               << (result.entries_with_xattrs == 1 ? " file" : " files")
@@ -407,6 +411,7 @@ Subcommand add_build_command(CLI::App& parent) {
       ->check(CLI::IsMember({"nitro", "qingtian"}))
       ->capture_default_str()
       ->group("Output");
+  add_progress_option(app, o->progress)->group("Output");
   app->add_option("--measurements-out", o->measurements_out,
                   "Also write the build record (all PCRs, EIF digests, image, signer) as JSON, "
                   "for `eifkit policy` and `eifkit attest`")

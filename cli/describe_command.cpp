@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/progress_display.h"
 #include "cli/subcommand.h"
 #include "lib/eif/eif_description.h"
 #include "lib/eif/eif_reader.h"
@@ -11,12 +12,18 @@ namespace eifkit::cli {
 
 Subcommand add_describe_command(CLI::App& parent) {
   auto path = std::make_shared<std::string>();
+  auto progress = std::make_shared<ProgressMode>(ProgressMode::kAuto);
   CLI::App* app = parent.add_subcommand(
       "describe", "Recompute and print an EIF's measurements, CRC, metadata and sections");
   app->add_option("eif", *path, "EIF file")->required();
-  return {app, [path] {
+  add_progress_option(app, *progress);
+  return {app, [path, progress] {
             EifImage image = open_eif(*path);
-            EifScan scan = scan_eif(image);
+            ProgressDisplay display(*progress, "eifkit describe");
+            ScanOptions scan_options;
+            scan_options.progress = display.progress();
+            EifScan scan = scan_eif(image, scan_options);
+            display.finish();
             print_json(describe_eif(image, scan));
             if (!scan.crc_ok) {
               std::cerr << "eifkit: " << *path << ": " << crc_mismatch(image, scan) << std::endl;

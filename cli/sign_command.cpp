@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/progress_display.h"
 #include "cli/signing_flags.h"
 #include "cli/subcommand.h"
 #include "formats/hex.h"
@@ -22,6 +23,7 @@ namespace {
 
 struct SignOptions {
   std::string eif, certificate, key, output, export_payload, signature, measurements_out;
+  ProgressMode progress = ProgressMode::kAuto;
 };
 
 // The files sign reads and those it writes. The EIF may be written over (signing in place,
@@ -67,7 +69,10 @@ int run_sign(const SignOptions& o) {
   warn_if_certificate_not_valid_now(cert);
 
   EifImage image = open_eif(o.eif);
-  EifScan scan = scan_eif(image);
+  ProgressDisplay display(o.progress, "eifkit sign");
+  ScanOptions scan_options;
+  scan_options.progress = display.progress();
+  EifScan scan = scan_eif(image, scan_options);
   if (!scan.crc_ok) fail(o.eif, crc_mismatch(image, scan) + ": refusing to sign a damaged image");
   const Pcr& pcr0 = scan.measurements.pcr0;
 
@@ -78,6 +83,7 @@ int run_sign(const SignOptions& o) {
     outputs.add(o.export_payload).file().write_all(payload.to_be_signed);
     outputs.add(digest_file).file().write_all(payload.digest);
     outputs.commit();
+    display.finish();
     print_json({{"PayloadFile", o.export_payload},
                 {"DigestFile", digest_file},
                 {"DigestAlgorithm", payload.digest_algorithm},
@@ -93,12 +99,13 @@ int run_sign(const SignOptions& o) {
   AtomicOutputs outputs;
   AtomicOutput& eif = outputs.add(signed_eif);
   AtomicOutput* record = o.measurements_out.empty() ? nullptr : &outputs.add(o.measurements_out);
-  EifWriteResult result = rewrite_with_signature(image, section, eif.file());
+  EifWriteResult result = rewrite_with_signature(image, section, eif.file(), display.progress());
   if (record) {
     std::string text = build_record_from_eif(eif.read_path(), signed_eif).dump(2) + "\n";
     record->file().write_all({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
   }
   outputs.commit();
+  display.finish();
   result.measurements.pcr8 = pcr8_of_certificate(cert);
   print_json({{"Measurements", measurements_json(result.measurements)}});
   return 0;
@@ -125,6 +132,7 @@ Subcommand add_sign_command(CLI::App& parent) {
   app->add_option("--signature", o->signature,
                   "Step 3: insert the signature made elsewhere in step 2 (DER ECDSA, or raw r||s)")
       ->check(CLI::ExistingFile);
+  add_progress_option(app, o->progress);
   app->add_option("--measurements-out", o->measurements_out,
                   "Also write the signed image's build record (JSON, as build writes it)");
   return {app, [o] { return run_sign(*o); }};

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <memory>
 
+#include "cli/progress_display.h"
 #include "cli/subcommand.h"
 #include "lib/base/build_time.h"
 #include "lib/base/error.h"
@@ -14,6 +15,7 @@ namespace {
 struct VerifyCliOptions {
   std::string eif;
   std::optional<std::string> certificate, pcr0, pcr8, at;
+  ProgressMode progress = ProgressMode::kAuto;
 };
 }  // namespace
 
@@ -26,6 +28,7 @@ Subcommand add_verify_command(CLI::App& parent) {
       ->check(CLI::ExistingFile);
   app->add_option("--pcr0", o->pcr0, "Require this PCR0 (hex)");
   app->add_option("--pcr8", o->pcr8, "Require this PCR8 (hex)");
+  add_progress_option(app, o->progress);
   app->add_option("--at", o->at,
                   "Check the certificate's validity at this RFC 3339 time "
                   "(default: now)");
@@ -41,7 +44,11 @@ Subcommand add_verify_command(CLI::App& parent) {
               options.at = *t;
             }
             EifImage image = open_eif(o->eif);
-            EifScan scan = scan_eif(image);
+            ProgressDisplay display(o->progress, "eifkit verify");
+            ScanOptions scan_options;
+            scan_options.progress = display.progress();
+            EifScan scan = scan_eif(image, scan_options);
+            display.finish();
             VerifyReport report = verify_eif(image, scan, options);
             print_json(report.json);
             return report.passed ? 0 : 1;

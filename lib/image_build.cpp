@@ -26,7 +26,7 @@ Platform platform_for_arch(Arch arch) {
 }
 
 ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOptions& options,
-                                      File& output, const LayerProgress& progress) {
+                                      File& output, Progress* progress) {
   const ImageInfo& info = image.info();
   Arch arch = arch_for_platform(info.platform);
   if (options.boot.kernel_arch && *options.boot.kernel_arch != arch) {
@@ -82,6 +82,10 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
   if (options.signer) {
     plan.sign = [&](const Measurements& m) { return options.signer->section_for(m); };
   }
+  // The ramdisk's size is known only once written; its files' bytes are most of it.
+  progress_begin(progress, "writing EIF",
+                 regular_file_size(options.boot.kernel) + app_ramdisk_size_estimate(fs));
+  plan.progress = progress;
   result.eif = write_eif(plan, output);
   if (options.signer)
     result.eif.measurements.pcr8 = pcr8_of_certificate(options.signer->certificate);

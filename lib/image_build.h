@@ -38,7 +38,8 @@ struct ImageBuildResult {
 Arch arch_for_platform(const Platform& platform);
 Platform platform_for_arch(Arch arch);
 
+// Phases of `progress`: "reading layers", then "writing EIF".
 ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOptions& options,
-                                      File& output, const LayerProgress& progress = {});
+                                      File& output, Progress* progress = nullptr);
 
 }  // namespace eifkit

@@ -110,4 +110,10 @@ std::vector<uint8_t> read_small_file(const std::string& path, uint64_t max_bytes
   return data;
 }
 
+uint64_t regular_file_size(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  return static_cast<uint64_t>(st.st_size);
+}
+
 }  // namespace eifkit

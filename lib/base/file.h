@@ -36,6 +36,10 @@ class File {
   std::string path_;
 };
 
+// Bytes in a regular file; 0 for anything else (a FIFO, a device) or when it cannot be
+// stat'ed. For progress totals: opening a FIFO to ask would block.
+uint64_t regular_file_size(const std::string& path);
+
 // For small inputs only (cmdline, metadata, certificates): refuses files over max_bytes
 // before reading them.
 std::vector<uint8_t> read_small_file(const std::string& path, uint64_t max_bytes);

@@ -26,7 +26,25 @@ static File open_anonymous_temp() {
 
 SpoolFile::SpoolFile() : file_(open_anonymous_temp()) {}
 
+uint64_t SpoolFile::size() const {
+  std::lock_guard lock(*mutex_);
+  return size_;
+}
+
 void SpoolFile::reserve(uint64_t bytes) {
+  std::lock_guard lock(*mutex_);
+  reserve_locked(bytes);
+}
+
+uint64_t SpoolFile::allocate(uint64_t bytes) {
+  std::lock_guard lock(*mutex_);
+  reserve_locked(bytes);
+  uint64_t offset = size_;
+  size_ += bytes;
+  return offset;
+}
+
+void SpoolFile::reserve_locked(uint64_t bytes) {
   if (size_ + bytes <= checked_until_) return;
   struct statvfs fs {};
   if (::fstatvfs(file_.fd(), &fs) != 0) return;  // cannot tell: let the writes report it
@@ -40,8 +58,13 @@ void SpoolFile::reserve(uint64_t bytes) {
 }
 
 void SpoolFile::append(std::span<const uint8_t> data) {
-  file_.pwrite_all(data, size_);
-  size_ += data.size();
+  uint64_t offset;
+  {
+    std::lock_guard lock(*mutex_);
+    offset = size_;
+    size_ += data.size();
+  }
+  file_.pwrite_all(data, offset);
 }
 
 }  // namespace eifkit

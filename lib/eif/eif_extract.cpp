@@ -21,7 +21,9 @@ void copy_section(EifImage& image, const EifSectionInfo& s, File& out) {
   for (size_t n; (n = range.read(buf)) > 0;) out.write_all(std::span(buf).first(n));
 }
 
-std::vector<std::string> extract_sections(EifImage& image, const std::string& dir) {
+std::vector<std::string> extract_sections(EifImage& image, const std::string& dir,
+                                          Progress* progress) {
+  progress_begin(progress, "writing sections", image.file_size);
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) fail_errno(dir, "cannot create");
   std::vector<std::string> written;
   int ramdisks = 0;
@@ -49,6 +51,7 @@ std::vector<std::string> extract_sections(EifImage& image, const std::string& di
     AtomicOutput out(dir + "/" + name);
     copy_section(image, s, out.file());
     out.commit();
+    progress_add(progress, s.size);
     written.push_back(dir + "/" + name);
   }
   return written;

@@ -12,7 +12,8 @@ namespace eifkit {
 
 // Writes kernel, cmdline, metadata.json, ramdisk-N.cpio and signature.cbor into `dir`
 // (created if needed), each atomically; returns the paths written, in section order.
-std::vector<std::string> extract_sections(EifImage& image, const std::string& dir);
+std::vector<std::string> extract_sections(EifImage& image, const std::string& dir,
+                                          Progress* progress = nullptr);
 
 // [{"Index": N, "Entries": [{"Name", "Type", "Mode", "Uid", "Gid", "Size", "Nlink", "Ino",
 // "Target"?}, …]}, …], streamed from the file.

@@ -146,6 +146,7 @@ EifScan scan_eif(EifImage& image, const ScanOptions& options) {
     ramdisks += s.type == static_cast<uint16_t>(SectionType::kRamdisk);
   }
   std::optional<size_t> sole_app_ramdisk;
+  progress_begin(options.progress, "reading EIF", image.file_size);
 
   for (const EifSectionInfo& s : image.sections) {
     // Sections kept whole are small by nature; bound them before reading.
@@ -190,6 +191,7 @@ EifScan scan_eif(EifImage& image, const ScanOptions& options) {
                 if (digest) digest->update(chunk);
               });
           if (keep) keep->insert(keep->end(), chunk.begin(), chunk.end());
+          progress_add(options.progress, chunk.size());
         },
         is_ramdisk && options.read_ramdisk != nullptr);
     if (is_ramdisk) {

@@ -15,6 +15,7 @@
 #include "formats/signature_section.h"
 #include "lib/base/byte_source.h"
 #include "lib/base/file.h"
+#include "lib/base/progress.h"
 #include "lib/hash/measurements.h"
 
 namespace eifkit {
@@ -55,6 +56,8 @@ struct ScanOptions {
   // Reads ramdisk number `index` (counted from 0) as it is measured; what it leaves unread is
   // measured after it returns.
   std::function<void(size_t index, ByteSource& data)> read_ramdisk;
+  // Begins a "reading EIF" phase over the file's size and counts the section bytes read.
+  Progress* progress = nullptr;
 };
 
 // True when the file starts with the EIF magic: commands that take an EIF or a JSON file

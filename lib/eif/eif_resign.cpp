@@ -48,8 +48,11 @@ EifWriteResult rewrite_with_signature(EifImage& image, const std::vector<uint8_t
 }
 
 EifWriteResult rewrite_with_signature(EifImage& image, const std::vector<uint8_t>& section,
-                                      File& out) {
-  return write_eif(resigned_plan(image, section), out);
+                                      File& out, Progress* progress) {
+  EifPlan plan = resigned_plan(image, section);
+  progress_begin(progress, "writing EIF", image.file_size);
+  plan.progress = progress;
+  return write_eif(plan, out);
 }
 
 }  // namespace eifkit

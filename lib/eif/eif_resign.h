@@ -15,8 +15,9 @@ namespace eifkit {
 // header fields are kept; the section table and CRC are recomputed.
 EifWriteResult rewrite_with_signature(EifImage& image, const std::vector<uint8_t>& section,
                                       const std::string& output);
-// The same into `out` (seekable, empty), for a command that commits several outputs together.
+// The same into `out` (seekable, empty), for a command that commits several outputs together;
+// a "writing EIF" phase of `progress` counts the bytes written.
 EifWriteResult rewrite_with_signature(EifImage& image, const std::vector<uint8_t>& section,
-                                      File& out);
+                                      File& out, Progress* progress = nullptr);
 
 }  // namespace eifkit

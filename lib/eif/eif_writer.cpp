@@ -14,53 +14,85 @@ static constexpr size_t kChunk = 1 << 20;
 
 namespace {
 
-// Buffers small writes into chunks, then hashes, checksums and writes each chunk. Large
-// writes pass straight through in chunk-sized pieces.
+// Gathers writes into chunks; each full chunk is hashed, checksummed and written by the
+// accumulator's lanes while the producer fills the next one (a ring of kRing chunks bounds
+// the memory).
 class SectionSink : public ByteSink {
  public:
-  SectionSink(File& out, uint64_t offset, PcrAccumulator& pcrs)
-      : out_(out), offset_(offset), pcrs_(pcrs) {
-    buffer_.reserve(kChunk);
+  SectionSink(File& out, uint64_t offset, PcrAccumulator& pcrs, Progress* progress)
+      : out_(out), offset_(offset), pcrs_(pcrs), progress_(progress) {}
+
+  // Lanes may still be reading this sink's chunks: they finish before the chunks go.
+  ~SectionSink() override {
+    try {
+      pcrs_.wait_all();
+    } catch (...) {  // already reported by flush(), or the unwinding has its own error
+    }
   }
+  SectionSink(const SectionSink&) = delete;
+  SectionSink& operator=(const SectionSink&) = delete;
 
   void write(std::span<const uint8_t> data) override {
     while (!data.empty()) {
-      if (buffer_.empty() && data.size() >= kChunk) {
-        emit(data.first(kChunk));
-        data = data.subspan(kChunk);
-        continue;
-      }
-      size_t n = std::min(kChunk - buffer_.size(), data.size());
-      buffer_.insert(buffer_.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(n));
+      std::vector<uint8_t>& chunk = current();
+      size_t n = std::min(kChunk - chunk.size(), data.size());
+      chunk.insert(chunk.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(n));
       data = data.subspan(n);
-      if (buffer_.size() == kChunk) flush();
+      if (chunk.size() == kChunk) emit();
     }
   }
 
   void flush() {
-    if (buffer_.empty()) return;
-    emit(buffer_);
-    buffer_.clear();
+    if (filling_ && !ring_[next_].empty()) emit();
+    pcrs_.wait_all();
   }
 
   uint64_t size() const { return size_; }
   uint32_t crc() const { return crc_; }
 
  private:
-  void emit(std::span<const uint8_t> chunk) {
-    // Splits best this way: SHA-384 ≈ 2× the write, CRC ≈ ⅓ of it.
-    pcrs_.update(
-        chunk, [&] { crc_ = crc32_update(crc_, chunk); },
-        [&] { out_.pwrite_all(chunk, offset_ + size_); });
+  static constexpr size_t kRing = 3;
+
+  // The chunk being filled; waits until the lanes are done with it from kRing chunks ago.
+  std::vector<uint8_t>& current() {
+    if (!filling_) {
+      pcrs_.wait(tickets_[next_]);
+      ring_[next_].clear();
+      ring_[next_].reserve(kChunk);
+      filling_ = true;
+    }
+    return ring_[next_];
+  }
+
+  void emit() {
+    std::span<const uint8_t> chunk = ring_[next_];
+    uint64_t at = offset_ + size_;
+    // Two SHA-384 streams take most of the time; the write is split between the lanes so
+    // that each carries about the same (the CRC is small).
+    size_t half = chunk.size() / 2;
+    tickets_[next_] = pcrs_.submit(
+        chunk,
+        [this, chunk, at, half] {
+          crc_ = crc32_update(crc_, chunk);
+          out_.pwrite_all(chunk.first(half), at);
+        },
+        [this, chunk, at, half] { out_.pwrite_all(chunk.subspan(half), at + half); });
     size_ += chunk.size();
+    progress_add(progress_, chunk.size());
+    filling_ = false;
+    next_ = (next_ + 1) % kRing;
   }
 
   File& out_;
   uint64_t offset_;
   PcrAccumulator& pcrs_;
-  std::vector<uint8_t> buffer_;
+  Progress* progress_;
+  std::vector<uint8_t> ring_[kRing];
+  uint64_t tickets_[kRing] = {};
+  size_t next_ = 0;
+  bool filling_ = false;
   uint64_t size_ = 0;
-  uint32_t crc_ = 0;
+  uint32_t crc_ = 0;  // written by one lane, read after flush()
 };
 
 }  // namespace
@@ -100,7 +132,7 @@ EifWriteResult write_eif(const EifPlan& plan, File& out) {
   size_t index = 0;
   auto write_section = [&](SectionType type, const SectionProducer& produce) {
     pcrs.begin_section(static_cast<uint16_t>(type));
-    SectionSink sink(out, offset + kSectionHeaderSize, pcrs);
+    SectionSink sink(out, offset + kSectionHeaderSize, pcrs, plan.progress);
     produce(sink);
     sink.flush();
     // The header follows the data: a producer learns its size only by writing.

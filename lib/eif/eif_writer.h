@@ -11,6 +11,7 @@
 #include "formats/eif_section.h"
 #include "lib/base/byte_sink.h"
 #include "lib/base/file.h"
+#include "lib/base/progress.h"
 #include "lib/hash/measurements.h"
 
 namespace eifkit {
@@ -35,6 +36,8 @@ struct EifPlan {
   uint16_t version = kEifVersion;
   uint64_t default_mem = 1024ull * 1024 * 1024;
   uint64_t default_cpus = 2;
+  // Counts every section byte written; the caller begins the phase, knowing its total.
+  Progress* progress = nullptr;
 };
 
 struct EifWriteResult {

@@ -1,7 +1,5 @@
 #include "lib/eif/pcr_accumulator.h"
 
-#include <future>
-
 #include "formats/eif_section.h"
 
 namespace eifkit {
@@ -10,6 +8,7 @@ namespace eifkit {
 static constexpr size_t kParallelThreshold = 64 * 1024;
 
 void PcrAccumulator::begin_section(uint16_t type) {
+  wait_all();  // the lanes hash with the role they were given
   switch (static_cast<SectionType>(type)) {
     case SectionType::kKernel:
     case SectionType::kCmdline:
@@ -31,20 +30,10 @@ void PcrAccumulator::update(std::span<const uint8_t> data, const std::function<v
     if (f) f();
   };
   if (role_ == Role::kApp && data.size() >= kParallelThreshold) {
-    auto other_core = std::async(std::launch::async, [&] {
-      app_.update(data);
-      run(there);
-    });
-    try {
-      image_.update(data);
-      run(here);
-    } catch (...) {
-      other_core.wait();
-      throw;
-    }
-    other_core.get();
+    wait(submit(data, here, there));
     return;
   }
+  if (role_ == Role::kApp) wait_all();  // chunks on the lanes come first
   switch (role_) {
     case Role::kNone:
       break;
@@ -61,7 +50,43 @@ void PcrAccumulator::update(std::span<const uint8_t> data, const std::function<v
   run(there);
 }
 
+uint64_t PcrAccumulator::submit(std::span<const uint8_t> data, std::function<void()> here,
+                                std::function<void()> there) {
+  if (role_ != Role::kApp || data.size() < kParallelThreshold) {
+    update(data, here, there);
+    return 0;
+  }
+  if (!lanes_[0]) {
+    lanes_[0] = std::make_unique<WorkLane>();
+    lanes_[1] = std::make_unique<WorkLane>();
+  }
+  lanes_[0]->submit([this, data, here = std::move(here)] {
+    image_.update(data);
+    if (here) here();
+  });
+  lanes_[1]->submit([this, data, there = std::move(there)] {
+    app_.update(data);
+    if (there) there();
+  });
+  return ++tickets_;
+}
+
+void PcrAccumulator::wait(uint64_t ticket) {
+  if (ticket == 0 || !lanes_[0]) return;
+  // Both lanes first, then the error: neither may still be touching the caller's data.
+  std::exception_ptr error;
+  for (auto& lane : lanes_) {
+    try {
+      lane->wait(ticket);
+    } catch (...) {
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+}
+
 Measurements PcrAccumulator::finish() {
+  wait_all();
   Measurements m;
   Sha384 boot = boot_ ? *boot_ : image_;
   m.pcr1 = pcr_from_digest(boot.finish());

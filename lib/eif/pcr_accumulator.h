@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 
+#include "lib/base/work_lane.h"
 #include "lib/hash/measurements.h"
 
 namespace eifkit {
@@ -18,10 +20,18 @@ class PcrAccumulator {
   void begin_section(uint16_t type);
   // Hashes `data` for the current section and runs the caller's other work on the same
   // bytes. For an application ramdisk (two SHA-384 streams) the work is split over two
-  // cores: this thread runs the PCR0 hash and `here`, a second one the PCR2 hash and `there`.
-  // Otherwise everything runs here, in order. Each callable may be empty.
+  // cores: one lane runs the PCR0 hash and `here`, the other the PCR2 hash and `there`.
+  // Otherwise everything runs on this thread, in order. Each callable may be empty.
   void update(std::span<const uint8_t> data, const std::function<void()>& here,
               const std::function<void()>& there = {});
+  // The same, but for an application ramdisk it returns once the work is handed to the lanes,
+  // so this thread can produce the next chunk meanwhile; `data` must stay valid until
+  // wait(ticket). Otherwise the work is done on return.
+  uint64_t submit(std::span<const uint8_t> data, std::function<void()> here,
+                  std::function<void()> there);
+  // Until the work of `ticket` and of every chunk before it is done; rethrows its error.
+  void wait(uint64_t ticket);
+  void wait_all() { wait(tickets_); }
   Measurements finish();
   // After finish(): SHA-384 of the application ramdisks' bytes (PCR2 before its extend), which
   // is the section digest when there is one application ramdisk.
@@ -29,6 +39,8 @@ class PcrAccumulator {
 
  private:
   enum class Role { kNone, kBoot, kApp };
+  std::unique_ptr<WorkLane> lanes_[2];  // started with the first application chunk
+  uint64_t tickets_ = 0;
   Role role_ = Role::kNone;
   int ramdisks_seen_ = 0;
   Sha384 image_;

@@ -1,9 +1,11 @@
 #include "lib/image/flatten.h"
 
+#include <stdexcept>
 #include <vector>
 
 #include "formats/tar_path.h"
 #include "lib/base/error.h"
+#include "lib/image/layer_readers.h"
 
 namespace eifkit {
 
@@ -43,13 +45,35 @@ Flattener::Flattener(const ImageLimits& limits) : limits_(limits) {
   image_.spool = std::make_unique<SpoolFile>();
 }
 
-void Flattener::apply_layer(TarReader& layer, const std::string& layer_name) {
-  ++layer_;
-  TarEntry entry;
-  while (layer.next(entry)) apply_entry(entry, layer, layer_name);
+bool keeps_file_data(const TarEntry& entry) {
+  if (entry.type != TarEntry::Type::kFile) return false;
+  auto parts = clean_tar_path(entry.path);
+  if (!parts || parts->empty()) return false;
+  const std::string& name = parts->back();
+  return name != kOpaqueWhiteout && !whiteout_target(name);
 }
 
-void Flattener::apply_entry(const TarEntry& entry, TarReader& layer,
+void Flattener::apply_layer(TarReader& layer, const std::string& layer_name) {
+  begin_layer();
+  TarEntry entry;
+  std::vector<uint8_t> buf;
+  while (layer.next(entry)) {
+    apply_entry(
+        entry,
+        [&] {
+          SpooledData data{image_.spool->allocate(entry.size), 0};
+          buf.resize(1 << 16);
+          for (size_t n; (n = layer.read_data(buf)) > 0;) {
+            image_.spool->write_at(std::span(buf).first(n), data.offset + data.size);
+            data.size += n;
+          }
+          return data;
+        },
+        layer_name);
+  }
+}
+
+void Flattener::apply_entry(const TarEntry& entry, const SpoolEntryData& data,
                             const std::string& layer_name) {
   if (entry.path.size() > kMaxImagePathBytes) {
     fail(layer_name, entry.path.substr(0, 64) + "…: path is " + std::to_string(entry.path.size()) +
@@ -137,16 +161,10 @@ void Flattener::apply_entry(const TarEntry& entry, TarReader& layer,
               human_bytes(limits_.max_file_bytes) + " (EIFKIT_MAX_IMAGE_SIZE raises the limit)");
       }
       file_bytes_ += entry.size;
-      image_.spool->reserve(entry.size);
-      inode.spool_offset = image_.spool->size();
-      std::vector<uint8_t> buf(1 << 16);
-      uint64_t total = 0;
-      for (size_t n; (n = layer.read_data(buf)) > 0;) {
-        image_.spool->append(std::span(buf).first(n));
-        total += n;
-      }
-      if (total != entry.size) where("data is shorter than its declared size");
-      inode.size = total;
+      SpooledData spooled = data();
+      if (spooled.size != entry.size) where("data is shorter than its declared size");
+      inode.spool_offset = spooled.offset;
+      inode.size = spooled.size;
     }
   }
 
@@ -164,16 +182,24 @@ FlattenedImage Flattener::finish() {
   return std::move(image_);
 }
 
-FlattenedImage flatten_image(ImageSource& image, const LayerProgress& progress) {
+FlattenedImage flatten_image(ImageSource& image, Progress* progress) {
+  uint64_t stored = 0;
+  for (size_t i = 0; i < image.layer_count(); ++i) stored += image.layer_stored_size(i);
+  progress_begin(progress, "reading layers", stored);
   Flattener flattener;
+  LayerReaders readers(image, flattener.spool(), flattener.limits(), progress);
   for (size_t i = 0; i < image.layer_count(); ++i) {
-    std::unique_ptr<LayerStream> stream = image.open_layer(i);
-    {
-      TarReader reader(*stream, stream->name());
-      flattener.apply_layer(reader, stream->name());
+    flattener.begin_layer();
+    for (ReadEntry entry; readers.next(i, entry);) {
+      flattener.apply_entry(
+          entry.entry,
+          [&entry] {
+            if (entry.data_error) std::rethrow_exception(entry.data_error);
+            if (!entry.data) throw std::logic_error("a layer reader kept no data for a file");
+            return *entry.data;
+          },
+          readers.layer_name(i));
     }
-    stream->finish();
-    if (progress) progress(i + 1, image.layer_count());
   }
   return flattener.finish();
 }

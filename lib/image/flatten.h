@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "lib/base/progress.h"
 #include "lib/base/spool_file.h"
 #include "lib/image/fs_tree.h"
 #include "lib/image/image_limits.h"
@@ -23,15 +24,33 @@ struct FlattenedImage {
   size_t entries_with_xattrs = 0;  // newc cannot carry extended attributes
 };
 
+// Where a regular file's data went in the spool. `size` short of the declared size is refused.
+struct SpooledData {
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+// Puts an entry's data into the spool, or says where it already is; called only for a regular
+// file that passed every check, so nothing is spooled for an entry that is refused.
+using SpoolEntryData = std::function<SpooledData()>;
+
+// True when an entry names a regular file whose data the flattener keeps: not a whiteout, not
+// the root, not a path that escapes it. Layer readers spool exactly these.
+bool keeps_file_data(const TarEntry& entry);
+
 class Flattener {
  public:
   explicit Flattener(const ImageLimits& limits = image_limits());
-  // Applies the next layer; `layer_name` prefixes errors.
+  // Applies the next layer, spooling its files as it reads them; `layer_name` prefixes errors.
   void apply_layer(TarReader& layer, const std::string& layer_name);
+  // The same one entry at a time, for entries read elsewhere (on another thread):
+  void begin_layer() { ++layer_; }
+  void apply_entry(const TarEntry& entry, const SpoolEntryData& data,
+                   const std::string& layer_name);
+  SpoolFile& spool() { return *image_.spool; }
+  const ImageLimits& limits() const { return limits_; }
   FlattenedImage finish();
 
  private:
-  void apply_entry(const TarEntry& entry, TarReader& layer, const std::string& layer_name);
   FlattenedImage image_;
   size_t layer_ = 0;
   ImageLimits limits_;
@@ -39,10 +58,10 @@ class Flattener {
   uint64_t file_bytes_ = 0;  // declared sizes of every file spooled so far
 };
 
-// Called after each layer with its index and the layer count.
-using LayerProgress = std::function<void(size_t done, size_t total)>;
-
-// Streams every layer of the image through the flattener, verifying each as it goes.
-FlattenedImage flatten_image(ImageSource& image, const LayerProgress& progress = {});
+// Streams every layer of the image through the flattener, verifying each as it goes. Later
+// layers are read (decompressed, checked, their files spooled) on other threads while earlier
+// ones are applied, which gives the same tree and the same first error as reading them one by
+// one. Begins a "reading layers" phase of `progress` over the layers' stored sizes.
+FlattenedImage flatten_image(ImageSource& image, Progress* progress = nullptr);
 
 }  // namespace eifkit

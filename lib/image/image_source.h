@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lib/base/byte_source.h"
+#include "lib/base/progress.h"
 
 namespace eifkit {
 
@@ -49,8 +50,11 @@ class ImageSource {
   virtual ~ImageSource() = default;
   virtual const ImageInfo& info() const = 0;
   virtual size_t layer_count() const = 0;
-  // Layers are opened one at a time, in order; at most one stream is alive at once.
-  virtual std::unique_ptr<LayerStream> open_layer(size_t index) = 0;
+  // Bytes of the layer as stored (compressed), known before it is read; 0 when unknown.
+  virtual uint64_t layer_stored_size(size_t index) const = 0;
+  // Several layers may be open at once, each read by one thread; each stored byte read is
+  // counted into `progress`.
+  virtual std::unique_ptr<LayerStream> open_layer(size_t index, Progress* progress = nullptr) = 0;
 };
 
 // Opens a docker save archive (classic or Docker 25+ OCI-in-tar), an OCI image layout

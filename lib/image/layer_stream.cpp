@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "lib/base/error.h"
+#include "lib/base/read_ahead_source.h"
 #include "lib/hash/sha256.h"
 #include "lib/image/decompress.h"
 #include "lib/image/oci_descriptor.h"
@@ -13,11 +14,12 @@ namespace {
 // Hashes and counts what passes through.
 class HashingSource : public ByteSource {
  public:
-  explicit HashingSource(ByteSource& in) : in_(in) {}
+  HashingSource(ByteSource& in, Progress* progress) : in_(in), progress_(progress) {}
   size_t read(std::span<uint8_t> buf) override {
     size_t n = in_.read(buf);
     hash_.update(buf.first(n));
     count_ += n;
+    progress_add(progress_, n);
     return n;
   }
   uint64_t count() const { return count_; }
@@ -25,16 +27,19 @@ class HashingSource : public ByteSource {
 
  private:
   ByteSource& in_;
+  Progress* progress_;
   Sha256 hash_;
   uint64_t count_ = 0;
 };
 
 class CheckedLayer : public LayerStream {
  public:
-  CheckedLayer(std::unique_ptr<ByteSource> blob, std::string name, LayerChecks checks)
+  CheckedLayer(std::unique_ptr<ByteSource> blob, std::string name, LayerChecks checks,
+               Progress* progress)
       : blob_(std::move(blob)),
-        stored_(*blob_),
-        plain_(open_decompressed(stored_, name)),
+        stored_(*blob_, progress),
+        decoded_(open_decompressed(stored_, name)),
+        plain_(std::make_unique<ReadAheadSource>(*decoded_)),
         name_(std::move(name)),
         checks_(std::move(checks)) {}
 
@@ -108,9 +113,11 @@ class CheckedLayer : public LayerStream {
     }
   }
 
+  // Destroyed in reverse: the read-ahead thread stops before what it reads goes away.
   std::unique_ptr<ByteSource> blob_;
   HashingSource stored_;
-  std::unique_ptr<ByteSource> plain_;
+  std::unique_ptr<ByteSource> decoded_;
+  std::unique_ptr<ByteSource> plain_;  // decoded_, read ahead: decompression on its own core
   std::string name_;
   LayerChecks checks_;
   Sha256 uncompressed_;
@@ -121,8 +128,9 @@ class CheckedLayer : public LayerStream {
 }  // namespace
 
 std::unique_ptr<LayerStream> make_layer_stream(std::unique_ptr<ByteSource> blob, std::string name,
-                                               LayerChecks checks) {
-  return std::make_unique<CheckedLayer>(std::move(blob), std::move(name), std::move(checks));
+                                               LayerChecks checks, Progress* progress) {
+  return std::make_unique<CheckedLayer>(std::move(blob), std::move(name), std::move(checks),
+                                        progress);
 }
 
 }  // namespace eifkit

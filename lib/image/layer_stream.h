@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "lib/base/progress.h"
 #include "lib/image/image_source.h"
 
 namespace eifkit {
@@ -18,8 +19,9 @@ struct LayerChecks {
   std::optional<std::string> diff_id;  // "sha256:..." of the uncompressed tar
 };
 
-// `name` ("SOURCE: blobs/sha256/...") starts every message.
+// `name` ("SOURCE: blobs/sha256/...") starts every message. The blob is read and decompressed
+// ahead on a thread of its own; each stored byte read is counted into `progress` (may be null).
 std::unique_ptr<LayerStream> make_layer_stream(std::unique_ptr<ByteSource> blob, std::string name,
-                                               LayerChecks checks);
+                                               LayerChecks checks, Progress* progress = nullptr);
 
 }  // namespace eifkit

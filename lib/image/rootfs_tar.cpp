@@ -13,18 +13,22 @@ namespace {
 
 class RootfsTar : public ImageSource {
  public:
-  explicit RootfsTar(ImageInfo info) : info_(std::move(info)) {}
+  RootfsTar(ImageInfo info, uint64_t size) : info_(std::move(info)), size_(size) {}
 
   const ImageInfo& info() const override { return info_; }
   size_t layer_count() const override { return 1; }
 
-  std::unique_ptr<LayerStream> open_layer(size_t index) override {
+  uint64_t layer_stored_size(size_t) const override { return size_; }
+
+  std::unique_ptr<LayerStream> open_layer(size_t index, Progress* progress) override {
     if (index != 0) throw std::out_of_range("layer index out of range");
-    return make_layer_stream(std::make_unique<FileSource>(info_.source), info_.source, {});
+    return make_layer_stream(std::make_unique<FileSource>(info_.source), info_.source, {},
+                             progress);
   }
 
  private:
   ImageInfo info_;
+  uint64_t size_;
 };
 
 }  // namespace
@@ -33,7 +37,8 @@ class RootfsTar : public ImageSource {
 // blob, and this way the same tar built with the same flags keeps the same id.
 std::unique_ptr<ImageSource> open_rootfs_tar(const std::string& path, nlohmann::json config,
                                              const Platform& platform) {
-  File::open_read(path);  // a missing or unreadable file is reported now, not at the first layer
+  // A missing or unreadable file is reported now, not at the first layer.
+  uint64_t size = File::open_read(path).size();
   ImageInfo info;
   std::string compact = config.dump();
   info.id = sha256_digest_string(
@@ -41,7 +46,7 @@ std::unique_ptr<ImageSource> open_rootfs_tar(const std::string& path, nlohmann::
   info.config = std::move(config);
   info.platform = platform;
   info.source = path;
-  return std::make_unique<RootfsTar>(std::move(info));
+  return std::make_unique<RootfsTar>(std::move(info), size);
 }
 
 void refuse_container_image_as_rootfs(const FsNode& root, const std::string& path) {

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <limits>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "formats/cpio_newc.h"
 #include "lib/base/error.h"
 #include "lib/base/file_range.h"
 #include "lib/cpio/cpio_writer.h"
@@ -131,6 +133,18 @@ void write_app_ramdisk(ByteSink& out, FlattenedImage& image, const EnclaveComman
                       std::span(reinterpret_cast<const uint8_t*>(line.data()), line.size()));
   }
   w.cpio().finish();
+}
+
+uint64_t app_ramdisk_size_estimate(const FlattenedImage& image) {
+  uint64_t bytes = 0;
+  std::unordered_set<const Inode*> files;  // a hard-link group's data is written once
+  walk_tree(*image.root, "rootfs", [&](const std::string& path, const FsNode& node) {
+    bytes += kCpioHeaderSize + path.size() + 1 + 3;
+    const Inode& inode = *node.inode;
+    if (inode.type == TarEntry::Type::kSymlink) bytes += inode.link_target.size() + 3;
+    if (inode.type == TarEntry::Type::kFile && files.insert(&inode).second) bytes += inode.size + 3;
+  });
+  return bytes;
 }
 
 SectionProducer app_ramdisk_section(FlattenedImage& image, EnclaveCommand command) {

@@ -21,6 +21,10 @@ void add_required_dirs(FsNode& root);
 
 void write_app_ramdisk(ByteSink& out, FlattenedImage& image, const EnclaveCommand& command);
 
+// Close to the bytes write_app_ramdisk writes (each entry's header, name and data), for
+// progress: known before the ramdisk is written.
+uint64_t app_ramdisk_size_estimate(const FlattenedImage& image);
+
 // `image` must outlive the producer.
 SectionProducer app_ramdisk_section(FlattenedImage& image, EnclaveCommand command);
 
