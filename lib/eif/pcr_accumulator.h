@@ -39,7 +39,6 @@ class PcrAccumulator {
 
  private:
   enum class Role { kNone, kBoot, kApp };
-  std::unique_ptr<WorkLane> lanes_[2];  // started with the first application chunk
   uint64_t tickets_ = 0;
   Role role_ = Role::kNone;
   int ramdisks_seen_ = 0;
@@ -49,6 +48,8 @@ class PcrAccumulator {
   std::optional<Sha384> boot_;
   Sha384 app_;
   Digest384 app_digest_{};
+  // Last, so destroyed first: a lane's queued job never outlives the hashers it updates.
+  std::unique_ptr<WorkLane> lanes_[2];  // started with the first application chunk
 };
 
 }  // namespace eifkit
