@@ -12,7 +12,8 @@ PACKAGES := cmake g++ make pkg-config libcli11-dev libssl-dev libarchive-dev \
             nlohmann-json3-dev libzstd-dev zlib1g-dev libgtest-dev libgmock-dev \
             openssl cpio zstd umoci skopeo tar python3 jq \
             qemu-system-x86 qemu-system-arm linux-image-cloud-amd64 busybox-static \
-            clang libclang-rt-14-dev musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+            clang libclang-rt-14-dev musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+            libp11-dev softhsm2
 
 .PHONY: all deps build test sanitize fuzz san-configure demo bench clean format
 

@@ -44,7 +44,7 @@ struct BuildOptions {
   std::string output;
   std::optional<std::string> name, version, metadata, build_time;
   // Signing.
-  std::optional<std::string> signing_certificate, private_key;
+  std::optional<std::string> signing_certificate, private_key, pkcs11_module;
   // What is reported.
   std::string format = "nitro";
   std::optional<std::string> measurements_out;
@@ -128,7 +128,7 @@ std::optional<Signer> load_signer(const BuildOptions& o) {
     throw Error("a signed build needs both --signing-certificate and --private-key");
   }
   refuse_kms_key_arn(*o.private_key);
-  Signer signer = Signer::load(*o.signing_certificate, *o.private_key);
+  Signer signer = Signer::load(*o.signing_certificate, *o.private_key, o.pkcs11_module);
   warn_if_certificate_not_valid_now(signer.certificate);
   return signer;
 }
@@ -388,7 +388,12 @@ Subcommand add_build_command(CLI::App& parent) {
                   "Sign the image with this certificate (PEM, EC P-256/P-384/P-521); adds PCR8")
       ->check(CLI::ExistingFile)
       ->group("Signing");
-  app->add_option("--private-key", o->private_key, "The signing certificate's private key (PEM)")
+  app->add_option("--private-key", o->private_key,
+                  "The signing certificate's private key: a PEM file, or a pkcs11: URI of a key "
+                  "in a token")
+      ->group("Signing");
+  app->add_option("--pkcs11-module", o->pkcs11_module,
+                  "PKCS#11 module for a pkcs11: --private-key (default: $EIFKIT_PKCS11_MODULE)")
       ->group("Signing");
 
   app->add_option("--output", o->output, "EIF to write (atomically)")->required()->group("Output");

@@ -1,11 +1,14 @@
-// eifkit keygen: an EC signing key and a self-signed certificate for signed images (PCR8).
+// eifkit keygen: an EC signing key and a self-signed certificate for signed images (PCR8); or,
+// for a key already in a PKCS#11 token, the certificate alone.
 #include <sys/stat.h>
 
 #include <ctime>
 #include <memory>
+#include <optional>
 
 #include "cli/subcommand.h"
 #include "formats/hex.h"
+#include "formats/pkcs11_uri.h"
 #include "lib/base/atomic_output.h"
 #include "lib/base/error.h"
 #include "lib/base/output_conflicts.h"
@@ -24,9 +27,49 @@ struct KeygenOptions {
   std::string key, certificate, curve = "P-384", subject = "/CN=eifkit-enclave-signer";
   int days = 365;
   bool force = false;
+  std::optional<std::string> pkcs11_module;
 };
 
+void print_result(const std::string& key, const std::string& certificate, Curve curve,
+                  const Certificate& cert) {
+  nlohmann::json described = cert.describe();
+  print_json({{"PrivateKey", key},
+              {"Certificate", certificate},
+              {"Curve", curve_name(curve)},
+              {"Subject", cert.subject()},
+              {"NotBefore", described["NotBefore"]},
+              {"NotAfter", described["NotAfter"]},
+              {"PCR8", to_hex(pcr8_of_certificate(cert))}});
+}
+
+// The key stays in the token; only its certificate is written. libp11 (Debian 12's 0.4.12)
+// cannot generate EC keys, so the key is made with the token's own tool first.
+int run_token_keygen(const KeygenOptions& o) {
+  struct stat st;
+  if (!o.force && ::stat(o.certificate.c_str(), &st) == 0) {
+    fail(o.certificate, "already exists; use --force to replace it");
+  }
+  if (o.days < 1) throw Error("--days: must be at least 1");
+  std::optional<PrivateKey> key;
+  try {
+    key.emplace(PrivateKey::from_pkcs11(o.key, o.pkcs11_module));
+  } catch (const Error& e) {
+    std::string message = e.what();
+    if (message.find("has no private key") == std::string::npos) throw;
+    throw Error(message +
+                "; keygen does not create keys inside a token: make one with the token's tool "
+                "(e.g. pkcs11-tool --login --keypairgen --key-type EC:secp384r1 --label NAME), "
+                "then run keygen with its URI to write the certificate");
+  }
+  auto cert_pem = key->self_signed_certificate(o.subject, o.days, std::time(nullptr));
+  Certificate cert = Certificate::from_pem(cert_pem, o.certificate);
+  write_file_atomically(o.certificate, cert_pem);
+  print_result(redact_pkcs11_uri(o.key), o.certificate, key->curve(), cert);
+  return 0;
+}
+
 int run_keygen(const KeygenOptions& o) {
+  if (is_pkcs11_uri(o.key)) return run_token_keygen(o);
   for (const std::string* path : {&o.key, &o.certificate}) {
     struct stat st;
     if (!o.force && ::stat(path->c_str(), &st) == 0) {
@@ -45,14 +88,7 @@ int run_keygen(const KeygenOptions& o) {
   outputs.add(o.key, 0600).file().write_all(key.to_pem());
   outputs.add(o.certificate, 0644).file().write_all(cert_pem);
   outputs.commit();
-  nlohmann::json described = cert.describe();
-  print_json({{"PrivateKey", o.key},
-              {"Certificate", o.certificate},
-              {"Curve", curve_name(curve)},
-              {"Subject", cert.subject()},
-              {"NotBefore", described["NotBefore"]},
-              {"NotAfter", described["NotAfter"]},
-              {"PCR8", to_hex(pcr8_of_certificate(cert))}});
+  print_result(o.key, o.certificate, curve, cert);
   return 0;
 }
 
@@ -62,7 +98,12 @@ Subcommand add_keygen_command(CLI::App& parent) {
   auto o = std::make_shared<KeygenOptions>();
   CLI::App* app = parent.add_subcommand(
       "keygen", "Create an EC signing key (mode 0600) and a self-signed certificate");
-  app->add_option("--private-key", o->key, "Private key file to create (PEM, PKCS#8)")->required();
+  app->add_option("--private-key", o->key,
+                  "Private key file to create (PEM, PKCS#8), or the pkcs11: URI of a key in a "
+                  "token to write a certificate for")
+      ->required();
+  app->add_option("--pkcs11-module", o->pkcs11_module,
+                  "PKCS#11 module for a pkcs11: --private-key (default: $EIFKIT_PKCS11_MODULE)");
   app->add_option("--certificate", o->certificate, "Certificate file to create (PEM)")->required();
   app->add_option("--curve", o->curve, "P-256, P-384 or P-521")->capture_default_str();
   app->add_option("--days", o->days, "Validity in days from now")->capture_default_str();

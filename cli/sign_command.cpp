@@ -23,6 +23,7 @@ namespace {
 
 struct SignOptions {
   std::string eif, certificate, key, output, export_payload, signature, measurements_out;
+  std::optional<std::string> pkcs11_module;
   ProgressMode progress = ProgressMode::kAuto;
 };
 
@@ -65,7 +66,7 @@ int run_sign(const SignOptions& o) {
   std::string signed_eif = o.output.empty() ? o.eif : o.output;
   refuse_conflicts(o, signed_eif, digest_file);
   std::optional<Signer> signer;
-  if (!o.key.empty()) signer = Signer::load(o.certificate, o.key);
+  if (!o.key.empty()) signer = Signer::load(o.certificate, o.key, o.pkcs11_module);
   warn_if_certificate_not_valid_now(cert);
 
   EifImage image = open_eif(o.eif);
@@ -124,7 +125,11 @@ Subcommand add_sign_command(CLI::App& parent) {
                   "Signing certificate (PEM, EC P-256/P-384/P-521)")
       ->check(CLI::ExistingFile);
   // Not checked as a file here: an AWS KMS key ARN gets its own explanation.
-  app->add_option("--private-key", o->key, "The certificate's private key (PEM)");
+  app->add_option(
+      "--private-key", o->key,
+      "The certificate's private key: a PEM file, or a pkcs11: URI of a key in a token");
+  app->add_option("--pkcs11-module", o->pkcs11_module,
+                  "PKCS#11 module for a pkcs11: --private-key (default: $EIFKIT_PKCS11_MODULE)");
   app->add_option("--output", o->output, "Write the signed EIF here instead of in place");
   app->add_option("--export-payload", o->export_payload,
                   "Step 1: write the bytes to be signed here, and their digest to FILE.sha384 "

@@ -1,5 +1,6 @@
 #include "lib/signing/eif_signature.h"
 
+#include "formats/pkcs11_uri.h"
 #include "formats/signature_section.h"
 #include "lib/base/error.h"
 #include "lib/signing/ecdsa_signature.h"
@@ -67,11 +68,15 @@ std::vector<uint8_t> signature_section_from_signature(const Pcr& pcr0, const Cer
   return section_with(pcr0, cert, raw);
 }
 
-Signer Signer::load(const std::string& certificate_path, const std::string& key_path) {
-  Signer s{Certificate::from_pem_file(certificate_path), PrivateKey::from_pem_file(key_path)};
+Signer Signer::load(const std::string& certificate_path, const std::string& key,
+                    const std::optional<std::string>& pkcs11_module) {
+  bool in_token = is_pkcs11_uri(key);
+  Signer s{Certificate::from_pem_file(certificate_path),
+           in_token ? PrivateKey::from_pkcs11(key, pkcs11_module) : PrivateKey::from_pem_file(key)};
   s.certificate.curve();  // refuses RSA, Ed25519 and other curves
   if (!s.key.matches(s.certificate)) {
-    fail(key_path, "this private key does not belong to the certificate " + certificate_path);
+    fail(in_token ? redact_pkcs11_uri(key) : key,
+         "this private key does not belong to the certificate " + certificate_path);
   }
   // Before a build streams its inputs: PCR0 is not known yet, so assume the widest.
   Pcr widest;

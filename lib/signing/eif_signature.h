@@ -3,6 +3,7 @@
 // KMS. lib/eif/eif_resign.h puts a section into an existing image.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,7 +45,9 @@ void require_signature_section_fits(const Certificate& cert, const Pcr& pcr0);
 struct Signer {
   Certificate certificate;
   PrivateKey key;
-  static Signer load(const std::string& certificate_path, const std::string& key_path);
+  // `key` is a PEM file or a pkcs11: URI (then `pkcs11_module`, see PrivateKey::from_pkcs11).
+  static Signer load(const std::string& certificate_path, const std::string& key,
+                     const std::optional<std::string>& pkcs11_module = std::nullopt);
   // For EifPlan::sign.
   std::vector<uint8_t> section_for(const Measurements& m) const {
     return signature_section(m.pcr0, certificate, key);

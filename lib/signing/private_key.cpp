@@ -11,6 +11,7 @@
 #include "lib/signing/ecdsa_openssl.h"
 #include "lib/signing/key_kind.h"
 #include "lib/signing/openssl.h"
+#include "lib/signing/private_key_impl.h"
 #include "lib/signing/subject_name.h"
 
 namespace eifkit {
@@ -29,11 +30,6 @@ void add_extension(X509* cert, int nid, const char* value) {
 }
 
 }  // namespace
-
-struct PrivateKey::Impl {
-  PkeyPtr pkey;
-  Curve curve;
-};
 
 PrivateKey::PrivateKey(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PrivateKey::PrivateKey(PrivateKey&&) noexcept = default;
@@ -57,11 +53,15 @@ PrivateKey PrivateKey::from_pem_file(const std::string& path) {
   ERR_clear_error();
   if (asked) fail(path, "encrypted private keys are not supported");
   if (!pkey) fail(path, "not a PEM private key");
-  KeyKind kind = classify(pkey.get());
-  if (!kind.ec) fail(path, "not an EC private key (" + kind.description + "): " + kSupportedCurves);
-  if (!kind.curve) fail(path, "private key is " + kind.description + ": " + kSupportedCurves);
   auto impl = std::make_unique<Impl>();
   impl->pkey = std::move(pkey);
+  return from_impl(std::move(impl), path);
+}
+
+PrivateKey PrivateKey::from_impl(std::unique_ptr<Impl> impl, const std::string& name) {
+  KeyKind kind = classify(impl->pkey.get());
+  if (!kind.ec) fail(name, "not an EC private key (" + kind.description + "): " + kSupportedCurves);
+  if (!kind.curve) fail(name, "private key is " + kind.description + ": " + kSupportedCurves);
   impl->curve = *kind.curve;
   return PrivateKey(std::move(impl));
 }
@@ -119,6 +119,8 @@ bool PrivateKey::matches(const Certificate& cert) const {
 }
 
 std::vector<uint8_t> PrivateKey::to_pem() const {
+  if (impl_->token)
+    throw Error(impl_->name + ": the key is held in a PKCS#11 token and cannot be exported");
   // Secure memory: the buffer is wiped when the BIO goes.
   BioPtr bio(BIO_new(BIO_s_secmem()));
   check(bio != nullptr, "BIO_new");

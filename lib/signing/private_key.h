@@ -1,10 +1,12 @@
-// EC private keys held in PEM files (OpenSSL): loading and generating them, signing digests,
-// matching a key with its certificate, and the self-signed certificates keygen writes.
+// EC private keys held in PEM files (OpenSSL) or in a PKCS#11 token: loading and generating
+// them, signing digests, matching a key with its certificate, and the self-signed
+// certificates keygen writes.
 #pragma once
 
 #include <cstdint>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,6 +23,11 @@ class PrivateKey {
   // RSA, Ed25519 and other non-EC keys.
   static PrivateKey from_pem_file(const std::string& path);
   static PrivateKey generate(Curve curve);
+  // The key an RFC 7512 pkcs11: URI names, used through the PKCS#11 module `module` (else the
+  // URI's module-path, else $EIFKIT_PKCS11_MODULE); it signs inside the token and never
+  // leaves it. The PIN comes from the URI (pin-value, pin-source=file:PATH), else
+  // $EIFKIT_PKCS11_PIN, else a prompt on the terminal. Errors name the URI without its PIN.
+  static PrivateKey from_pkcs11(const std::string& uri, const std::optional<std::string>& module);
   PrivateKey(PrivateKey&&) noexcept;
   PrivateKey& operator=(PrivateKey&&) noexcept;
   ~PrivateKey();
@@ -30,7 +37,7 @@ class PrivateKey {
   std::vector<uint8_t> sign_digest(std::span<const uint8_t> digest) const;
   // True when the certificate holds this key's public half.
   bool matches(const Certificate& cert) const;
-  // PKCS#8 PEM, for keygen.
+  // PKCS#8 PEM, for keygen; an Error for a key held in a token.
   std::vector<uint8_t> to_pem() const;
   // A self-signed certificate for this key: subject = issuer from "/C=US/O=Example/CN=name"
   // (OpenSSL's -subj form), serial random 16 bytes, valid from `not_before` for `days`,
@@ -41,6 +48,8 @@ class PrivateKey {
  private:
   struct Impl;
   explicit PrivateKey(std::unique_ptr<Impl> impl);
+  // Refuses what is not an EC key on a supported curve, naming `name`.
+  static PrivateKey from_impl(std::unique_ptr<Impl> impl, const std::string& name);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 
 rm -rf "$out"
 for t in eif_describe eif_ramdisk_list cpio_reader signature_section rootfs_tar image_archive \
-         policy_check build_record attestation_document eif_diff; do
+         policy_check build_record attestation_document eif_diff pkcs11_uri; do
   mkdir -p "$out/$t"
   if [ -d "$here/seeds/$t" ]; then cp "$here/seeds/$t"/* "$out/$t/" 2>/dev/null || true; fi
 done

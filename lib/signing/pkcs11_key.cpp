@@ -1,0 +1,228 @@
+// PrivateKey::from_pkcs11: a key in a PKCS#11 token, through libp11. libp11 gives an EVP_PKEY
+// whose signing calls go to the token, so the rest of lib/signing uses it like a PEM key.
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <libp11.h>
+#include <openssl/err.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "formats/hex.h"
+#include "formats/pkcs11_uri.h"
+#include "lib/base/error.h"
+#include "lib/base/file.h"
+#include "lib/signing/private_key.h"
+#include "lib/signing/private_key_impl.h"
+
+namespace eifkit {
+
+namespace {
+
+constexpr uint64_t kMaxPinFileSize = 4096;
+
+// The module loaded and its slots enumerated; a key taken from it keeps this alive.
+struct Pkcs11Context {
+  PKCS11_CTX* ctx = nullptr;
+  PKCS11_SLOT* slots = nullptr;
+  unsigned int count = 0;
+  bool loaded = false;
+  ~Pkcs11Context() {
+    if (slots) PKCS11_release_all_slots(ctx, slots, count);
+    if (loaded) PKCS11_CTX_unload(ctx);
+    if (ctx) PKCS11_CTX_free(ctx);
+  }
+};
+
+std::string last_reason() {
+  unsigned long e = ERR_peek_last_error();
+  const char* reason = e ? ERR_reason_error_string(e) : nullptr;
+  ERR_clear_error();
+  return reason ? reason : "no reason given";
+}
+
+std::string module_for(const Pkcs11Uri& uri, const std::optional<std::string>& flag,
+                       const std::string& shown) {
+  if (flag && !flag->empty()) return *flag;
+  auto it = uri.query.find("module-path");
+  if (it != uri.query.end() && !it->second.empty()) return it->second;
+  const char* env = std::getenv("EIFKIT_PKCS11_MODULE");
+  if (env && *env) return env;
+  fail(shown, "no PKCS#11 module: give --pkcs11-module PATH or set EIFKIT_PKCS11_MODULE");
+}
+
+std::string trim_line(std::string s) {
+  size_t end = s.find_first_of("\r\n");
+  if (end != std::string::npos) s.resize(end);
+  return s;
+}
+
+// Read with echo off from the controlling terminal, as ssh and gpg ask; only when standard
+// input is a terminal too, so that a CI job without a PIN fails rather than waits.
+std::optional<std::string> prompt_pin(const std::string& token) {
+  if (!::isatty(STDIN_FILENO)) return std::nullopt;
+  int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string prompt = "PIN for token '" + token + "': ";
+  (void)!::write(fd, prompt.data(), prompt.size());
+  termios old{};
+  bool restore = ::tcgetattr(fd, &old) == 0;
+  if (restore) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  std::string pin;
+  char c;
+  while (::read(fd, &c, 1) == 1 && c != '\n' && pin.size() < 256) pin += c;
+  if (restore) ::tcsetattr(fd, TCSAFLUSH, &old);
+  (void)!::write(fd, "\n", 1);
+  ::close(fd);
+  return pin;
+}
+
+std::string pin_for(const Pkcs11Uri& uri, const std::string& token, const std::string& shown) {
+  if (auto it = uri.query.find("pin-value"); it != uri.query.end()) return it->second;
+  if (auto it = uri.query.find("pin-source"); it != uri.query.end()) {
+    std::string path = it->second.starts_with("file:") ? it->second.substr(5) : it->second;
+    std::vector<uint8_t> bytes = read_small_file(path, kMaxPinFileSize);
+    return trim_line(std::string(bytes.begin(), bytes.end()));
+  }
+  if (const char* env = std::getenv("EIFKIT_PKCS11_PIN")) return env;
+  if (auto typed = prompt_pin(token)) return *typed;
+  fail(shown, "token '" + token +
+                  "' needs a PIN: give pin-source=file:PATH in the URI, set EIFKIT_PKCS11_PIN, "
+                  "or run on a terminal");
+}
+
+bool token_matches(const PKCS11_TOKEN& t, const Pkcs11Uri& uri) {
+  auto want = [&](const char* attr, const char* have) {
+    auto it = uri.path.find(attr);
+    return it == uri.path.end() || (have && it->second == have);
+  };
+  return want("token", t.label) && want("manufacturer", t.manufacturer) && want("model", t.model) &&
+         want("serial", t.serialnr);
+}
+
+std::string key_selector(const Pkcs11Uri& uri) {
+  std::string s;
+  for (const char* attr : {"object", "id"}) {
+    auto it = uri.path.find(attr);
+    if (it == uri.path.end()) continue;
+    std::string value;
+    if (attr == std::string("id")) {
+      for (unsigned char byte : it->second) {
+        value += '%';
+        value += to_hex(std::span(&byte, 1));
+      }
+    } else {
+      value = it->second;
+    }
+    if (!s.empty()) s += ';';
+    s += attr;
+    s += '=';
+    s += value;
+  }
+  return s.empty() ? "(any)" : s;
+}
+
+// Loads the module once on its own first: libp11 prints the loader's complaint to stderr and
+// reports only "Unable to load"; this way the one error line says what is wrong.
+void check_module(const std::string& module) {
+  void* handle = ::dlopen(module.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    std::string why = ::dlerror();
+    if (why.starts_with(module + ": ")) why.erase(0, module.size() + 2);
+    fail(module, "cannot load the PKCS#11 module: " + why);
+  }
+  bool pkcs11 = ::dlsym(handle, "C_GetFunctionList") != nullptr;
+  ::dlclose(handle);
+  if (!pkcs11) fail(module, "is not a PKCS#11 module (it has no C_GetFunctionList)");
+}
+
+}  // namespace
+
+PrivateKey PrivateKey::from_pkcs11(const std::string& uri_text,
+                                   const std::optional<std::string>& module_flag) {
+  const std::string shown = redact_pkcs11_uri(uri_text);
+  std::string problem;
+  std::optional<Pkcs11Uri> uri = parse_pkcs11_uri(uri_text, problem);
+  if (!uri) fail(shown, "not a valid PKCS#11 URI: " + problem);
+  if (auto type = uri->path.find("type"); type != uri->path.end() && type->second != "private") {
+    fail(shown, "type=" + type->second + " names no private key (type=private, or leave it out)");
+  }
+  std::string module = module_for(*uri, module_flag, shown);
+  if (::access(module.c_str(), R_OK) != 0) fail_errno(module, "cannot read the PKCS#11 module");
+  check_module(module);
+
+  auto context = std::make_shared<Pkcs11Context>();
+  context->ctx = PKCS11_CTX_new();
+  if (!context->ctx) throw Error("cannot start libp11");
+  if (PKCS11_CTX_load(context->ctx, module.c_str()) != 0) {
+    fail(module, "cannot load the PKCS#11 module: " + last_reason());
+  }
+  context->loaded = true;
+  if (PKCS11_enumerate_slots(context->ctx, &context->slots, &context->count) != 0) {
+    fail(module, "cannot list the PKCS#11 slots: " + last_reason());
+  }
+  PKCS11_SLOT* slot = nullptr;
+  std::string tokens;
+  for (unsigned int i = 0; i < context->count; ++i) {
+    PKCS11_SLOT& s = context->slots[i];
+    if (!s.token || !s.token->initialized) continue;
+    if (!tokens.empty()) tokens += ", ";
+    tokens += '\'';
+    tokens += s.token->label;
+    tokens += '\'';
+    if (!slot && token_matches(*s.token, *uri)) slot = &s;
+  }
+  if (!slot) {
+    fail(shown, "no token matches it in " + module +
+                    " (tokens: " + (tokens.empty() ? "none" : tokens) + ")");
+  }
+  const std::string label = slot->token->label;
+  if (slot->token->loginRequired) {
+    std::string pin = pin_for(*uri, label, shown);
+    int rc = PKCS11_login(slot, 0, pin.c_str());
+    OPENSSL_cleanse(pin.data(), pin.size());
+    if (rc != 0) fail(shown, "login to token '" + label + "' failed: " + last_reason());
+  }
+  PKCS11_KEY* keys = nullptr;
+  unsigned int key_count = 0;
+  if (PKCS11_enumerate_keys(slot->token, &keys, &key_count) != 0) {
+    fail(shown, "cannot list the keys of token '" + label + "': " + last_reason());
+  }
+  PKCS11_KEY* found = nullptr;
+  unsigned int matches = 0;
+  auto object = uri->path.find("object");
+  auto id = uri->path.find("id");
+  for (unsigned int i = 0; i < key_count; ++i) {
+    PKCS11_KEY& k = keys[i];
+    if (!k.isPrivate) continue;
+    if (object != uri->path.end() && (!k.label || object->second != k.label)) continue;
+    if (id != uri->path.end() &&
+        std::string(reinterpret_cast<const char*>(k.id), k.id_len) != id->second) {
+      continue;
+    }
+    found = &k;
+    ++matches;
+  }
+  if (!found) {
+    fail(shown, "token '" + label + "' has no private key " + key_selector(*uri));
+  }
+  if (matches > 1) {
+    fail(shown, "token '" + label + "' has " + std::to_string(matches) + " private keys " +
+                    key_selector(*uri) + ": name one with object= or id=");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->token = context;
+  impl->name = shown;
+  impl->pkey.reset(PKCS11_get_private_key(found));
+  if (!impl->pkey) fail(shown, "cannot use the key: " + last_reason());
+  return from_impl(std::move(impl), shown);
+}
+
+}  // namespace eifkit

@@ -1,0 +1,292 @@
+// Signing with a key in a PKCS#11 token: a real SoftHSM2 token, set up at test time in a
+// temporary directory with its own SOFTHSM2_CONF. Each curve builds and signs; the signature
+// verifies with `eifkit verify` and with openssl over the COSE to-be-signed digest; each
+// failure has its exact message and leaves no output.
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "formats/cose_sign1.h"
+#include "formats/signature_section.h"
+#include "tests/support/image_fixtures.h"
+#include "tests/support/test_support.h"
+
+namespace eifkit {
+namespace {
+
+using test::read_bytes;
+using test::run_eifkit;
+using test::run_tool;
+using test::RunResult;
+using test::ScratchDir;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kModule = "/usr/lib/softhsm/libsofthsm2.so";
+
+std::string input(const std::string& name) {
+  return test::vector_path("eif/inputs/" + name);
+}
+
+std::vector<std::string> low_level(const std::string& output) {
+  return {"build",
+          "--kernel",
+          input("kernel.bin"),
+          "--cmdline-file",
+          input("cmdline.txt"),
+          "--ramdisk",
+          input("ramdisk-bootstrap.bin"),
+          "--ramdisk",
+          input("ramdisk-app.bin"),
+          "--output",
+          output,
+          "--build-time",
+          "2024-01-01T00:00:00Z"};
+}
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// One token, "enclave", user PIN 1234, holding a key per curve (object=signer-P-384, id=%02,
+// ...), each imported from a key eifkit keygen made, with its certificate beside it.
+class Pkcs11Test : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (!test::have_tool("softhsm2-util")) GTEST_SKIP() << "softhsm2 is not installed";
+    std::string conf = dir_ / "softhsm2.conf";
+    run_tool({"mkdir", "-p", dir_ / "tokens"});
+    test::write_bytes(conf, test::to_bytes("directories.tokendir = " + (dir_ / "tokens") +
+                                           "\nobjectstore.backend = file\nlog.level = ERROR\n"));
+    ::setenv("SOFTHSM2_CONF", conf.c_str(), 1);
+    ::setenv("EIFKIT_PKCS11_PIN", "1234", 1);
+    ::unsetenv("EIFKIT_PKCS11_MODULE");
+    run_tool({"softhsm2-util", "--init-token", "--free", "--label", "enclave", "--pin", "1234",
+              "--so-pin", "5678"});
+    int id = 1;
+    for (std::string curve : {"P-256", "P-384", "P-521"}) {
+      std::string key = dir_ / (curve + ".key"), cert = dir_ / (curve + ".pem");
+      RunResult r = run_eifkit({"keygen", "--private-key", key, "--certificate", cert, "--curve",
+                                curve, "--subject", "/CN=token " + curve});
+      ASSERT_EQ(r.status, 0) << r.err;
+      std::string label = "signer-", hex_id = "0";
+      label += curve;  // appended, not "signer-" + curve: GCC 12 warns wrongly (-Wrestrict)
+      hex_id += std::to_string(id++);
+      run_tool({"softhsm2-util", "--import", key, "--token", "enclave", "--label", label, "--id",
+                hex_id, "--pin", "1234"});
+    }
+  }
+  void TearDown() override {
+    ::unsetenv("SOFTHSM2_CONF");
+    ::unsetenv("EIFKIT_PKCS11_PIN");
+  }
+
+  std::string cert(const std::string& curve) const { return dir_ / (curve + ".pem"); }
+  std::string pem_key(const std::string& curve) const { return dir_ / (curve + ".key"); }
+  static std::string uri(const std::string& curve) {
+    return "pkcs11:token=enclave;object=signer-" + curve;
+  }
+
+  ScratchDir dir_;
+};
+
+nlohmann::json measurements(const RunResult& r) {
+  EXPECT_EQ(r.status, 0) << r.err;
+  return nlohmann::json::parse(r.out)["Measurements"];
+}
+
+// openssl's own check of the COSE signature: the signature section's r‖s, as DER, over the
+// digest `sign --export-payload` gives for the same PCR0 and certificate.
+void expect_openssl_verifies(const ScratchDir& dir, const std::string& signed_eif,
+                             const std::string& unsigned_eif, const std::string& cert,
+                             size_t coordinate) {
+  std::string payload = dir / "payload.bin";
+  RunResult exported = run_eifkit(
+      {"sign", unsigned_eif, "--signing-certificate", cert, "--export-payload", payload});
+  ASSERT_EQ(exported.status, 0) << exported.err;
+  std::string digest = nlohmann::json::parse(exported.out)["DigestFile"];
+  RunResult x = run_eifkit({"extract", signed_eif, "--out", dir / "parts"});
+  ASSERT_EQ(x.status, 0) << x.err;
+  std::vector<uint8_t> section = read_bytes(dir / "parts/signature.cbor");
+  std::string problem;
+  auto entries = decode_signature_section(section, problem);
+  ASSERT_TRUE(entries) << problem;
+  auto cose = decode_cose_sign1((*entries)[0].cose_sign1, problem);
+  ASSERT_TRUE(cose) << problem;
+  ASSERT_EQ(cose->signature.size(), 2 * coordinate);
+  ECDSA_SIG* sig = ECDSA_SIG_new();
+  ECDSA_SIG_set0(
+      sig, BN_bin2bn(cose->signature.data(), static_cast<int>(coordinate), nullptr),
+      BN_bin2bn(cose->signature.data() + coordinate, static_cast<int>(coordinate), nullptr));
+  unsigned char* der = nullptr;
+  int len = i2d_ECDSA_SIG(sig, &der);
+  test::write_bytes(dir / "sig.der", std::vector<uint8_t>(der, der + len));
+  OPENSSL_free(der);
+  ECDSA_SIG_free(sig);
+  // Throws with openssl's stderr when the signature does not verify.
+  run_tool({"openssl", "pkeyutl", "-verify", "-certin", "-inkey", cert, "-in", digest, "-sigfile",
+            dir / "sig.der"});
+}
+
+TEST_F(Pkcs11Test, BuildAndSignWithATokenKeyForEachCurve) {
+  const std::map<std::string, size_t> coordinate = {{"P-256", 32}, {"P-384", 48}, {"P-521", 66}};
+  RunResult plain = run_eifkit(low_level(dir_ / "plain.eif"));
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  for (const auto& [curve, size] : coordinate) {
+    SCOPED_TRACE(curve);
+    std::string out = dir_ / ("token-" + curve + ".eif");
+    nlohmann::json token = measurements(
+        run_eifkit(with(low_level(out), {"--signing-certificate", cert(curve), "--private-key",
+                                         uri(curve), "--pkcs11-module", kModule})));
+    // The same PCRs as a build signed with the PEM key the token holds.
+    nlohmann::json pem = measurements(
+        run_eifkit(with(low_level(dir_ / ("pem-" + curve + ".eif")),
+                        {"--signing-certificate", cert(curve), "--private-key", pem_key(curve)})));
+    EXPECT_EQ(token, pem);
+    RunResult verify = run_eifkit({"verify", out, "--certificate", cert(curve)});
+    EXPECT_EQ(verify.status, 0) << verify.out;
+    expect_openssl_verifies(dir_, out, dir_ / "plain.eif", cert(curve), size);
+
+    // sign: the module from the environment this time.
+    std::string signed_eif = dir_ / ("signed-" + curve + ".eif");
+    RunResult sign = run_eifkit({"sign", dir_ / "plain.eif", "--signing-certificate", cert(curve),
+                                 "--private-key", uri(curve), "--output", signed_eif},
+                                {std::string("EIFKIT_PKCS11_MODULE=") + kModule});
+    EXPECT_EQ(measurements(sign), token);
+    EXPECT_EQ(run_eifkit({"verify", signed_eif, "--certificate", cert(curve)}).status, 0);
+  }
+}
+
+TEST_F(Pkcs11Test, KeySelectedByIdAndPinFromAFile) {
+  test::write_bytes(dir_ / "pin", test::to_bytes("1234\n"));
+  ::unsetenv("EIFKIT_PKCS11_PIN");
+  std::string out = dir_ / "app.eif";
+  RunResult r = run_eifkit(
+      with(low_level(out), {"--signing-certificate", cert("P-384"), "--private-key",
+                            "pkcs11:token=enclave;id=%02?pin-source=file:" + (dir_ / "pin"),
+                            "--pkcs11-module", kModule}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(run_eifkit({"verify", out, "--certificate", cert("P-384")}).status, 0);
+}
+
+void expect_refused(const RunResult& r, const std::string& message, const ScratchDir& dir) {
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "eifkit: " + message + "\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "app.eif"));
+}
+
+TEST_F(Pkcs11Test, AWrongPinIsRefusedAndNeverShown) {
+  RunResult r = run_eifkit(with(low_level(dir_ / "app.eif"),
+                                {"--signing-certificate", cert("P-384"), "--private-key",
+                                 uri("P-384") + "?pin-value=9999", "--pkcs11-module", kModule}));
+  expect_refused(r, uri("P-384") + ": login to token 'enclave' failed: PIN incorrect", dir_);
+  EXPECT_THAT(r.err, Not(HasSubstr("9999")));
+}
+
+TEST_F(Pkcs11Test, AMissingObjectIsNamed) {
+  expect_refused(run_eifkit(with(low_level(dir_ / "app.eif"),
+                                 {"--signing-certificate", cert("P-384"), "--private-key",
+                                  "pkcs11:token=enclave;object=nope", "--pkcs11-module", kModule})),
+                 "pkcs11:token=enclave;object=nope: token 'enclave' has no private key object=nope",
+                 dir_);
+  expect_refused(run_eifkit(with(low_level(dir_ / "app.eif"),
+                                 {"--signing-certificate", cert("P-384"), "--private-key",
+                                  "pkcs11:token=other;object=signer", "--pkcs11-module", kModule})),
+                 std::string("pkcs11:token=other;object=signer: no token matches it in ") +
+                     kModule + " (tokens: 'enclave')",
+                 dir_);
+}
+
+TEST_F(Pkcs11Test, ATokenKeyThatIsNotTheCertificatesIsRefused) {
+  RunResult other = run_eifkit({"keygen", "--private-key", dir_ / "other.key", "--certificate",
+                                dir_ / "other.pem", "--curve", "P-384"});
+  ASSERT_EQ(other.status, 0) << other.err;
+  expect_refused(run_eifkit(with(low_level(dir_ / "app.eif"),
+                                 {"--signing-certificate", dir_ / "other.pem", "--private-key",
+                                  uri("P-384"), "--pkcs11-module", kModule})),
+                 uri("P-384") + ": this private key does not belong to the certificate " +
+                     (dir_ / "other.pem"),
+                 dir_);
+}
+
+TEST_F(Pkcs11Test, AMissingModuleIsNamed) {
+  expect_refused(
+      run_eifkit(with(low_level(dir_ / "app.eif"),
+                      {"--signing-certificate", cert("P-384"), "--private-key", uri("P-384")})),
+      uri("P-384") + ": no PKCS#11 module: give --pkcs11-module PATH or set EIFKIT_PKCS11_MODULE",
+      dir_);
+  expect_refused(
+      run_eifkit(with(low_level(dir_ / "app.eif"),
+                      {"--signing-certificate", cert("P-384"), "--private-key", uri("P-384"),
+                       "--pkcs11-module", dir_ / "missing.so"})),
+      dir_ / "missing.so" + ": cannot read the PKCS#11 module: No such file or directory", dir_);
+  test::write_bytes(dir_ / "notamodule.so", test::to_bytes("not a shared object"));
+  RunResult r = run_eifkit(
+      with(low_level(dir_ / "app.eif"), {"--signing-certificate", cert("P-384"), "--private-key",
+                                         uri("P-384"), "--pkcs11-module", dir_ / "notamodule.so"}));
+  expect_refused(r, dir_ / "notamodule.so" + ": cannot load the PKCS#11 module: file too short",
+                 dir_);
+  // A shared object, but not a PKCS#11 module.
+  std::string libz = "/lib/x86_64-linux-gnu/libz.so.1";
+  if (std::filesystem::exists(libz)) {
+    expect_refused(run_eifkit(with(low_level(dir_ / "app.eif"),
+                                   {"--signing-certificate", cert("P-384"), "--private-key",
+                                    uri("P-384"), "--pkcs11-module", libz})),
+                   libz + ": is not a PKCS#11 module (it has no C_GetFunctionList)", dir_);
+  }
+}
+
+TEST_F(Pkcs11Test, KeygenWritesTheCertificateOfATokenKey) {
+  std::string cert_path = dir_ / "token.pem";
+  RunResult r =
+      run_eifkit({"keygen", "--private-key", uri("P-521") + "?pin-value=1234", "--certificate",
+                  cert_path, "--subject", "/CN=in the token", "--pkcs11-module", kModule});
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json printed = nlohmann::json::parse(r.out);
+  EXPECT_EQ(printed["PrivateKey"], uri("P-521"));  // the PIN is not printed
+  EXPECT_EQ(printed["Curve"], "P-521");
+  EXPECT_EQ(printed["Subject"], "CN=in the token");
+  // Only the certificate is written; it holds the token key's public half.
+  std::vector<std::string> files = dir_.entries();
+  EXPECT_EQ(std::count(files.begin(), files.end(), "token.pem"), 1);
+  std::string out = dir_ / "app.eif";
+  ASSERT_EQ(run_eifkit(with(low_level(out), {"--signing-certificate", cert_path, "--private-key",
+                                             uri("P-521"), "--pkcs11-module", kModule}))
+                .status,
+            0);
+  EXPECT_EQ(run_eifkit({"verify", out, "--certificate", cert_path}).status, 0);
+  run_tool({"openssl", "verify", "-x509_strict", "-CAfile", cert_path, cert_path});
+}
+
+TEST_F(Pkcs11Test, KeygenOfAKeyNotInTheTokenSaysHowToMakeIt) {
+  RunResult r = run_eifkit({"keygen", "--private-key", "pkcs11:token=enclave;object=new",
+                            "--certificate", dir_ / "new.pem", "--pkcs11-module", kModule});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err,
+            "eifkit: pkcs11:token=enclave;object=new: token 'enclave' has no private key "
+            "object=new; keygen does not create keys inside a token: make one with the token's "
+            "tool (e.g. pkcs11-tool --login --keypairgen --key-type EC:secp384r1 --label NAME), "
+            "then run keygen with its URI to write the certificate\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "new.pem"));
+}
+
+TEST_F(Pkcs11Test, NoPinAndNoTerminalIsAnError) {
+  ::unsetenv("EIFKIT_PKCS11_PIN");
+  expect_refused(run_eifkit(with(low_level(dir_ / "app.eif"),
+                                 {"--signing-certificate", cert("P-384"), "--private-key",
+                                  uri("P-384"), "--pkcs11-module", kModule})),
+                 uri("P-384") +
+                     ": token 'enclave' needs a PIN: give pin-source=file:PATH in the URI, set "
+                     "EIFKIT_PKCS11_PIN, or run on a terminal",
+                 dir_);
+}
+
+}  // namespace
+}  // namespace eifkit
