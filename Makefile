@@ -13,7 +13,7 @@ PACKAGES := cmake g++ make pkg-config libcli11-dev libssl-dev libarchive-dev \
             openssl cpio zstd umoci skopeo tar python3 jq \
             qemu-system-x86 qemu-system-arm linux-image-cloud-amd64 busybox-static \
             clang libclang-rt-14-dev musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-            libp11-dev softhsm2
+            libp11-dev libp11-kit-dev softhsm2
 
 .PHONY: all deps build test sanitize fuzz san-configure demo bench clean format
 

@@ -31,40 +31,42 @@ struct KeygenOptions {
 };
 
 void print_result(const std::string& key, const std::string& certificate, Curve curve,
-                  const Certificate& cert) {
+                  const Certificate& cert, std::optional<bool> generated_in_token = {}) {
   nlohmann::json described = cert.describe();
-  print_json({{"PrivateKey", key},
-              {"Certificate", certificate},
-              {"Curve", curve_name(curve)},
-              {"Subject", cert.subject()},
-              {"NotBefore", described["NotBefore"]},
-              {"NotAfter", described["NotAfter"]},
-              {"PCR8", to_hex(pcr8_of_certificate(cert))}});
+  nlohmann::json out = {{"PrivateKey", key},
+                        {"Certificate", certificate},
+                        {"Curve", curve_name(curve)},
+                        {"Subject", cert.subject()},
+                        {"NotBefore", described["NotBefore"]},
+                        {"NotAfter", described["NotAfter"]},
+                        {"PCR8", to_hex(pcr8_of_certificate(cert))}};
+  // For a token key: whether keygen made it, or found it there.
+  if (generated_in_token) out["GeneratedInToken"] = *generated_in_token;
+  print_json(out);
 }
 
-// The key stays in the token; only its certificate is written. libp11 (Debian 12's 0.4.12)
-// cannot generate EC keys, so the key is made with the token's own tool first.
+// The key stays in the token; only its certificate is written. A key already there (the URI
+// names one) gets a certificate; otherwise one is generated in the token on --curve.
 int run_token_keygen(const KeygenOptions& o) {
   struct stat st;
   if (!o.force && ::stat(o.certificate.c_str(), &st) == 0) {
     fail(o.certificate, "already exists; use --force to replace it");
   }
   if (o.days < 1) throw Error("--days: must be at least 1");
+  Curve curve = parse_curve(o.curve);
   std::optional<PrivateKey> key;
+  bool generated = false;
   try {
     key.emplace(PrivateKey::from_pkcs11(o.key, o.pkcs11_module));
   } catch (const Error& e) {
-    std::string message = e.what();
-    if (message.find("has no private key") == std::string::npos) throw;
-    throw Error(message +
-                "; keygen does not create keys inside a token: make one with the token's tool "
-                "(e.g. pkcs11-tool --login --keypairgen --key-type EC:secp384r1 --label NAME), "
-                "then run keygen with its URI to write the certificate");
+    if (std::string(e.what()).find("has no private key") == std::string::npos) throw;
+    key.emplace(PrivateKey::generate_in_pkcs11(o.key, o.pkcs11_module, curve));
+    generated = true;
   }
   auto cert_pem = key->self_signed_certificate(o.subject, o.days, std::time(nullptr));
   Certificate cert = Certificate::from_pem(cert_pem, o.certificate);
   write_file_atomically(o.certificate, cert_pem);
-  print_result(redact_pkcs11_uri(o.key), o.certificate, key->curve(), cert);
+  print_result(redact_pkcs11_uri(o.key), o.certificate, key->curve(), cert, generated);
   return 0;
 }
 

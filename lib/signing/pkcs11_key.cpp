@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <libp11.h>
 #include <openssl/err.h>
+#include <openssl/rand.h>
+#include <p11-kit/pkcs11.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -223,6 +225,183 @@ PrivateKey PrivateKey::from_pkcs11(const std::string& uri_text,
   impl->pkey.reset(PKCS11_get_private_key(found));
   if (!impl->pkey) fail(shown, "cannot use the key: " + last_reason());
   return from_impl(std::move(impl), shown);
+}
+
+namespace {
+
+// The DER OID of each curve, as CKA_EC_PARAMS takes it.
+std::vector<uint8_t> ec_params(Curve curve) {
+  switch (curve) {
+    case Curve::kP256:
+      return {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+    case Curve::kP384:
+      return {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+    case Curve::kP521:
+      return {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23};
+  }
+  return {};
+}
+
+std::string ckr_text(CK_RV rv) {
+  switch (rv) {
+    case CKR_PIN_INCORRECT:
+      return "PIN incorrect";
+    case CKR_MECHANISM_INVALID:
+      return "the token cannot generate EC keys";
+    case CKR_TOKEN_WRITE_PROTECTED:
+      return "the token is write-protected";
+    default: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "PKCS#11 error 0x%lx", static_cast<unsigned long>(rv));
+      return buf;
+    }
+  }
+}
+
+// A fixed-width, blank-padded PKCS#11 string.
+std::string padded(const unsigned char* field, size_t size) {
+  std::string s(reinterpret_cast<const char*>(field), size);
+  s.erase(s.find_last_not_of(' ') + 1);
+  return s;
+}
+
+// The module's own function list, for the one call libp11 0.4.12 lacks (EC key generation);
+// everything else goes through libp11.
+struct ModuleSession {
+  void* handle = nullptr;
+  CK_FUNCTION_LIST* f = nullptr;
+  bool initialized = false;
+  CK_SESSION_HANDLE session = 0;
+  bool open = false;
+  bool logged_in = false;
+  ModuleSession() = default;
+  ModuleSession(const ModuleSession&) = delete;
+  ModuleSession& operator=(const ModuleSession&) = delete;
+  ~ModuleSession() { close(); }
+  void close() {
+    if (logged_in) f->C_Logout(session);
+    if (open) f->C_CloseSession(session);
+    if (initialized) f->C_Finalize(nullptr);
+    if (handle) ::dlclose(handle);
+    logged_in = open = initialized = false;
+    handle = nullptr;
+  }
+};
+
+}  // namespace
+
+PrivateKey PrivateKey::generate_in_pkcs11(const std::string& uri_text,
+                                          const std::optional<std::string>& module_flag,
+                                          Curve curve) {
+  const std::string shown = redact_pkcs11_uri(uri_text);
+  std::string problem;
+  std::optional<Pkcs11Uri> uri = parse_pkcs11_uri(uri_text, problem);
+  if (!uri) fail(shown, "not a valid PKCS#11 URI: " + problem);
+  auto object = uri->path.find("object");
+  if (object == uri->path.end() || object->second.empty()) {
+    fail(shown, "a key made in a token needs a label: add object=NAME to the URI");
+  }
+  std::string module = module_for(*uri, module_flag, shown);
+  if (::access(module.c_str(), R_OK) != 0) fail_errno(module, "cannot read the PKCS#11 module");
+  check_module(module);
+
+  ModuleSession m;
+  m.handle = ::dlopen(module.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!m.handle) fail(module, std::string("cannot load the PKCS#11 module: ") + ::dlerror());
+  auto get_list = reinterpret_cast<CK_C_GetFunctionList>(::dlsym(m.handle, "C_GetFunctionList"));
+  if (!get_list || get_list(&m.f) != CKR_OK || !m.f) {
+    fail(module, "is not a PKCS#11 module (C_GetFunctionList failed)");
+  }
+  CK_RV rv = m.f->C_Initialize(nullptr);
+  if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+    fail(module, "cannot start the PKCS#11 module: " + ckr_text(rv));
+  }
+  m.initialized = rv == CKR_OK;
+  CK_ULONG count = 0;
+  if (m.f->C_GetSlotList(CK_TRUE, nullptr, &count) != CKR_OK) {
+    fail(module, "cannot list the PKCS#11 slots");
+  }
+  std::vector<CK_SLOT_ID> slots(count);
+  if (count && m.f->C_GetSlotList(CK_TRUE, slots.data(), &count) != CKR_OK) {
+    fail(module, "cannot list the PKCS#11 slots");
+  }
+  std::optional<CK_SLOT_ID> chosen;
+  std::string label, tokens;
+  for (CK_ULONG i = 0; i < count && !chosen; ++i) {
+    CK_TOKEN_INFO info{};
+    if (m.f->C_GetTokenInfo(slots[i], &info) != CKR_OK) continue;
+    if (!(info.flags & CKF_TOKEN_INITIALIZED)) continue;
+    std::string t = padded(info.label, sizeof info.label);
+    if (!tokens.empty()) tokens += ", ";
+    tokens += '\'';
+    tokens += t;
+    tokens += '\'';
+    auto want = [&](const char* attr, const std::string& have) {
+      auto it = uri->path.find(attr);
+      return it == uri->path.end() || it->second == have;
+    };
+    if (want("token", t) &&
+        want("manufacturer", padded(info.manufacturerID, sizeof info.manufacturerID)) &&
+        want("model", padded(info.model, sizeof info.model)) &&
+        want("serial", padded(info.serialNumber, sizeof info.serialNumber))) {
+      chosen = slots[i];
+      label = t;
+    }
+  }
+  if (!chosen) {
+    fail(shown, "no token matches it in " + module +
+                    " (tokens: " + (tokens.empty() ? "none" : tokens) + ")");
+  }
+  rv = m.f->C_OpenSession(*chosen, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr,
+                          &m.session);
+  if (rv != CKR_OK) fail(shown, "cannot open a session on token '" + label + "': " + ckr_text(rv));
+  m.open = true;
+  std::string pin = pin_for(*uri, label, shown);
+  rv = m.f->C_Login(m.session, CKU_USER, reinterpret_cast<unsigned char*>(pin.data()), pin.size());
+  OPENSSL_cleanse(pin.data(), pin.size());
+  if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
+    fail(shown, "login to token '" + label + "' failed: " + ckr_text(rv));
+  }
+  m.logged_in = rv == CKR_OK;
+
+  // The same label and id on both halves, as libp11 pairs them; a random id unless given.
+  std::string id;
+  if (auto it = uri->path.find("id"); it != uri->path.end()) {
+    id = it->second;
+  } else {
+    id.resize(16);
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(id.data()), 16) != 1) {
+      throw Error("cannot make a random key id");
+    }
+  }
+  std::vector<uint8_t> params = ec_params(curve);
+  std::string name = object->second;
+  CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+  CK_ATTRIBUTE pub[] = {
+      {CKA_TOKEN, &yes, sizeof yes},
+      {CKA_VERIFY, &yes, sizeof yes},
+      {CKA_EC_PARAMS, params.data(), params.size()},
+      {CKA_LABEL, name.data(), name.size()},
+      {CKA_ID, id.data(), id.size()},
+  };
+  // Never leaves the token: sensitive and not extractable.
+  CK_ATTRIBUTE priv[] = {
+      {CKA_TOKEN, &yes, sizeof yes},     {CKA_PRIVATE, &yes, sizeof yes},
+      {CKA_SENSITIVE, &yes, sizeof yes}, {CKA_EXTRACTABLE, &no, sizeof no},
+      {CKA_SIGN, &yes, sizeof yes},      {CKA_LABEL, name.data(), name.size()},
+      {CKA_ID, id.data(), id.size()},
+  };
+  CK_MECHANISM mechanism{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
+  CK_OBJECT_HANDLE pub_handle = 0, priv_handle = 0;
+  rv = m.f->C_GenerateKeyPair(m.session, &mechanism, pub, std::size(pub), priv, std::size(priv),
+                              &pub_handle, &priv_handle);
+  if (rv != CKR_OK) {
+    fail(shown, "generating a " + std::string(curve_name(curve)) + " key in token '" + label +
+                    "' failed: " + ckr_text(rv));
+  }
+  // Closed before libp11 opens the module again.
+  m.close();
+  return from_pkcs11(uri_text, module_flag);
 }
 
 }  // namespace eifkit

@@ -28,6 +28,10 @@ class PrivateKey {
   // leaves it. The PIN comes from the URI (pin-value, pin-source=file:PATH), else
   // $EIFKIT_PKCS11_PIN, else a prompt on the terminal. Errors name the URI without its PIN.
   static PrivateKey from_pkcs11(const std::string& uri, const std::optional<std::string>& module);
+  // Generates a key pair on `curve` inside the token the URI names (labelled with its object,
+  // with its id or a random one), sensitive and not extractable, then loads it as above.
+  static PrivateKey generate_in_pkcs11(const std::string& uri,
+                                       const std::optional<std::string>& module, Curve curve);
   PrivateKey(PrivateKey&&) noexcept;
   PrivateKey& operator=(PrivateKey&&) noexcept;
   ~PrivateKey();

@@ -6,6 +6,7 @@
 #include <openssl/ecdsa.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include <gmock/gmock.h>
@@ -265,15 +266,42 @@ TEST_F(Pkcs11Test, KeygenWritesTheCertificateOfATokenKey) {
   run_tool({"openssl", "verify", "-x509_strict", "-CAfile", cert_path, cert_path});
 }
 
-TEST_F(Pkcs11Test, KeygenOfAKeyNotInTheTokenSaysHowToMakeIt) {
-  RunResult r = run_eifkit({"keygen", "--private-key", "pkcs11:token=enclave;object=new",
+TEST_F(Pkcs11Test, KeygenMakesAKeyInsideTheTokenAndWritesOnlyItsCertificate) {
+  std::string cert_path = dir_ / "new.pem";
+  std::vector<std::string> before = dir_.entries();
+  RunResult r =
+      run_eifkit({"keygen", "--private-key", "pkcs11:token=enclave;object=new", "--certificate",
+                  cert_path, "--curve", "P-256", "--pkcs11-module", kModule});
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json printed = nlohmann::json::parse(r.out);
+  EXPECT_EQ(printed["GeneratedInToken"], true);
+  EXPECT_EQ(printed["Curve"], "P-256");
+  before.push_back("new.pem");
+  std::sort(before.begin(), before.end());
+  EXPECT_EQ(dir_.entries(), before);  // no key file
+  std::string out = dir_ / "app.eif";
+  RunResult build =
+      run_eifkit(with(low_level(out), {"--signing-certificate", cert_path, "--private-key",
+                                       "pkcs11:object=new", "--pkcs11-module", kModule}));
+  ASSERT_EQ(build.status, 0) << build.err;
+  EXPECT_EQ(run_eifkit({"verify", out, "--certificate", cert_path}).status, 0);
+  RunResult plain = run_eifkit(low_level(dir_ / "plain.eif"));
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  expect_openssl_verifies(dir_, out, dir_ / "plain.eif", cert_path, 32);
+  // Run again, the key is found, not made twice.
+  RunResult again = run_eifkit({"keygen", "--private-key", "pkcs11:token=enclave;object=new",
+                                "--certificate", dir_ / "again.pem", "--pkcs11-module", kModule});
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(again.out)["GeneratedInToken"], false);
+}
+
+TEST_F(Pkcs11Test, KeygenInATokenNeedsALabel) {
+  RunResult r = run_eifkit({"keygen", "--private-key", "pkcs11:token=enclave;id=%09",
                             "--certificate", dir_ / "new.pem", "--pkcs11-module", kModule});
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err,
-            "eifkit: pkcs11:token=enclave;object=new: token 'enclave' has no private key "
-            "object=new; keygen does not create keys inside a token: make one with the token's "
-            "tool (e.g. pkcs11-tool --login --keypairgen --key-type EC:secp384r1 --label NAME), "
-            "then run keygen with its URI to write the certificate\n");
+            "eifkit: pkcs11:token=enclave;id=%09: a key made in a token needs a label: add "
+            "object=NAME to the URI\n");
   EXPECT_FALSE(std::filesystem::exists(dir_ / "new.pem"));
 }
 
