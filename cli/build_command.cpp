@@ -392,9 +392,7 @@ Subcommand add_build_command(CLI::App& parent) {
                   "The signing certificate's private key: a PEM file, or a pkcs11: URI of a key "
                   "in a token")
       ->group("Signing");
-  app->add_option("--pkcs11-module", o->pkcs11_module,
-                  "PKCS#11 module for a pkcs11: --private-key (default: $EIFKIT_PKCS11_MODULE)")
-      ->group("Signing");
+  add_pkcs11_module_option(app, o->pkcs11_module)->group("Signing");
 
   app->add_option("--output", o->output, "EIF to write (atomically)")->required()->group("Output");
   app->add_option("--name", o->name,

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "cli/signing_flags.h"
 #include "cli/subcommand.h"
 #include "formats/hex.h"
 #include "formats/pkcs11_uri.h"
@@ -30,6 +31,12 @@ struct KeygenOptions {
   std::optional<std::string> pkcs11_module;
 };
 
+void refuse_existing(const std::string& path, bool force) {
+  struct stat st;
+  if (!force && ::stat(path.c_str(), &st) == 0)
+    fail(path, "already exists; use --force to replace it");
+}
+
 void print_result(const std::string& key, const std::string& certificate, Curve curve,
                   const Certificate& cert, std::optional<bool> generated_in_token = {}) {
   nlohmann::json described = cert.describe();
@@ -48,10 +55,7 @@ void print_result(const std::string& key, const std::string& certificate, Curve 
 // The key stays in the token; only its certificate is written. A key already there (the URI
 // names one) gets a certificate; otherwise one is generated in the token on --curve.
 int run_token_keygen(const KeygenOptions& o) {
-  struct stat st;
-  if (!o.force && ::stat(o.certificate.c_str(), &st) == 0) {
-    fail(o.certificate, "already exists; use --force to replace it");
-  }
+  refuse_existing(o.certificate, o.force);
   if (o.days < 1) throw Error("--days: must be at least 1");
   Curve curve = parse_curve(o.curve);
   std::optional<PrivateKey> key;
@@ -72,12 +76,8 @@ int run_token_keygen(const KeygenOptions& o) {
 
 int run_keygen(const KeygenOptions& o) {
   if (is_pkcs11_uri(o.key)) return run_token_keygen(o);
-  for (const std::string* path : {&o.key, &o.certificate}) {
-    struct stat st;
-    if (!o.force && ::stat(path->c_str(), &st) == 0) {
-      fail(*path, "already exists; use --force to replace it");
-    }
-  }
+  refuse_existing(o.key, o.force);
+  refuse_existing(o.certificate, o.force);
   refuse_output_conflicts({}, {{"--private-key", o.key}, {"--certificate", o.certificate}});
   if (o.days < 1) throw Error("--days: must be at least 1");
   Curve curve = parse_curve(o.curve);
@@ -104,8 +104,7 @@ Subcommand add_keygen_command(CLI::App& parent) {
                   "Private key file to create (PEM, PKCS#8), or the pkcs11: URI of a key in a "
                   "token to write a certificate for")
       ->required();
-  app->add_option("--pkcs11-module", o->pkcs11_module,
-                  "PKCS#11 module for a pkcs11: --private-key (default: $EIFKIT_PKCS11_MODULE)");
+  add_pkcs11_module_option(app, o->pkcs11_module);
   app->add_option("--certificate", o->certificate, "Certificate file to create (PEM)")->required();
   app->add_option("--curve", o->curve, "P-256, P-384 or P-521")->capture_default_str();
   app->add_option("--days", o->days, "Validity in days from now")->capture_default_str();

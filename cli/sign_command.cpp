@@ -128,8 +128,7 @@ Subcommand add_sign_command(CLI::App& parent) {
   app->add_option(
       "--private-key", o->key,
       "The certificate's private key: a PEM file, or a pkcs11: URI of a key in a token");
-  app->add_option("--pkcs11-module", o->pkcs11_module,
-                  "PKCS#11 module for a pkcs11: --private-key (default: $EIFKIT_PKCS11_MODULE)");
+  add_pkcs11_module_option(app, o->pkcs11_module);
   app->add_option("--output", o->output, "Write the signed EIF here instead of in place");
   app->add_option("--export-payload", o->export_payload,
                   "Step 1: write the bytes to be signed here, and their digest to FILE.sha384 "

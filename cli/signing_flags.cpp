@@ -28,4 +28,10 @@ void warn_if_certificate_not_valid_now(const Certificate& cert) {
             << std::endl;
 }
 
+CLI::Option* add_pkcs11_module_option(CLI::App* app, std::optional<std::string>& module) {
+  return app->add_option("--pkcs11-module", module,
+                         "PKCS#11 module for a pkcs11: --private-key (default: "
+                         "$EIFKIT_PKCS11_MODULE)");
+}
+
 }  // namespace eifkit::cli

@@ -53,22 +53,26 @@ bool keeps_file_data(const TarEntry& entry) {
   return name != kOpaqueWhiteout && !whiteout_target(name);
 }
 
+std::optional<SpooledData> spool_entry_data(TarReader& layer, SpoolFile& spool, uint64_t declared,
+                                            std::vector<uint8_t>& buf,
+                                            const std::atomic<bool>* stop) {
+  SpooledData data{spool.allocate(declared), 0};
+  buf.resize(1 << 16);
+  for (size_t n; (n = layer.read_data(buf)) > 0;) {
+    if (stop && *stop) return std::nullopt;
+    spool.write_at(std::span(buf).first(n), data.offset + data.size);
+    data.size += n;
+  }
+  return data;
+}
+
 void Flattener::apply_layer(TarReader& layer, const std::string& layer_name) {
   begin_layer();
   TarEntry entry;
   std::vector<uint8_t> buf;
   while (layer.next(entry)) {
     apply_entry(
-        entry,
-        [&] {
-          SpooledData data{image_.spool->allocate(entry.size), 0};
-          buf.resize(1 << 16);
-          for (size_t n; (n = layer.read_data(buf)) > 0;) {
-            image_.spool->write_at(std::span(buf).first(n), data.offset + data.size);
-            data.size += n;
-          }
-          return data;
-        },
+        entry, [&] { return *spool_entry_data(layer, *image_.spool, entry.size, buf); },
         layer_name);
   }
 }

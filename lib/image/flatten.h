@@ -5,9 +5,12 @@
 // escape the root, paths under a symlink, and hard links to missing entries.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "lib/base/progress.h"
 #include "lib/base/spool_file.h"
@@ -32,6 +35,12 @@ struct SpooledData {
 // Puts an entry's data into the spool, or says where it already is; called only for a regular
 // file that passed every check, so nothing is spooled for an entry that is refused.
 using SpoolEntryData = std::function<SpooledData()>;
+
+// Reads the current entry's data from `layer` into `spool`, its declared size allocated first
+// (with the free-space check); nullopt when `stop` became true meanwhile.
+std::optional<SpooledData> spool_entry_data(TarReader& layer, SpoolFile& spool, uint64_t declared,
+                                            std::vector<uint8_t>& buf,
+                                            const std::atomic<bool>* stop = nullptr);
 
 // True when an entry names a regular file whose data the flattener keeps: not a whiteout, not
 // the root, not a path that escapes it. Layer readers spool exactly these.

@@ -43,7 +43,6 @@ void LayerReaders::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
-    stop_requested_ = true;
   }
   changed_.notify_all();
   for (std::thread& t : workers_) {
@@ -92,7 +91,7 @@ void LayerReaders::read_layer(size_t index) {
     {
       TarReader reader(*stream, stream->name());
       uint64_t entries = 0, file_bytes = 0;
-      std::vector<uint8_t> buf(1 << 16);
+      std::vector<uint8_t> buf;
       for (ReadEntry e; reader.next(e.entry); e = ReadEntry{}) {
         // The same limits the flattener applies to the whole image, to this layer alone: the
         // flattener refuses the image at this entry or before it.
@@ -101,14 +100,10 @@ void LayerReaders::read_layer(size_t index) {
           over = e.entry.size > limits_.max_file_bytes - file_bytes;
           if (!over) {
             file_bytes += e.entry.size;
-            SpooledData data{spool_.allocate(e.entry.size), 0};
             try {
-              for (size_t n; (n = reader.read_data(buf)) > 0;) {
-                if (stop_requested_) return;  // a large file need not be finished
-                spool_.write_at(std::span(buf).first(n), data.offset + data.size);
-                data.size += n;
-              }
-              e.data = data;
+              // Stopping: a large file need not be finished.
+              e.data = spool_entry_data(reader, spool_, e.entry.size, buf, &stopping_);
+              if (!e.data) return;
             } catch (...) {
               e.data_error = std::current_exception();
             }

@@ -70,10 +70,9 @@ class LayerReaders {
   std::condition_variable changed_;
   std::vector<Slot> slots_;
   size_t next_to_read_ = 0;
-  size_t applying_ = 0;  // the layer next() is handing out
-  size_t window_;        // layers read at once
-  bool stopping_ = false;
-  std::atomic<bool> stop_requested_{false};  // stopping_, read without the lock
+  size_t applying_ = 0;                // the layer next() is handing out
+  size_t window_;                      // layers read at once
+  std::atomic<bool> stopping_{false};  // set under the lock, read also without it
   std::vector<std::thread> workers_;
 };
 

@@ -100,14 +100,34 @@ std::string pin_for(const Pkcs11Uri& uri, const std::string& token, const std::s
                   "or run on a terminal");
 }
 
-bool token_matches(const PKCS11_TOKEN& t, const Pkcs11Uri& uri) {
-  auto want = [&](const char* attr, const char* have) {
+// A token as libp11 and the module's token info describe it, for the URI's token attributes.
+struct TokenFields {
+  std::string label, manufacturer, model, serial;
+};
+
+bool token_matches(const Pkcs11Uri& uri, const TokenFields& t) {
+  auto want = [&](const char* attr, const std::string& have) {
     auto it = uri.path.find(attr);
-    return it == uri.path.end() || (have && it->second == have);
+    return it == uri.path.end() || it->second == have;
   };
   return want("token", t.label) && want("manufacturer", t.manufacturer) && want("model", t.model) &&
-         want("serial", t.serialnr);
+         want("serial", t.serial);
 }
+
+// Collects the tokens seen, for the message when none matches.
+struct TokenSearch {
+  std::string seen;
+  void saw(const std::string& label) {
+    if (!seen.empty()) seen += ", ";
+    seen += '\'';
+    seen += label;
+    seen += '\'';
+  }
+  [[noreturn]] void none_matches(const std::string& shown, const std::string& module) const {
+    fail(shown,
+         "no token matches it in " + module + " (tokens: " + (seen.empty() ? "none" : seen) + ")");
+  }
+};
 
 std::string key_selector(const Pkcs11Uri& uri) {
   std::string s;
@@ -131,34 +151,55 @@ std::string key_selector(const Pkcs11Uri& uri) {
   return s.empty() ? "(any)" : s;
 }
 
-// Loads the module once on its own first: libp11 prints the loader's complaint to stderr and
-// reports only "Unable to load"; this way the one error line says what is wrong.
-void check_module(const std::string& module) {
+// Opens the module with dlopen, the caller closing it: libp11 prints the loader's complaint
+// to stderr and reports only "Unable to load", so a module is loaded here first and the one
+// error line says what is wrong.
+void* open_module(const std::string& module) {
+  if (::access(module.c_str(), R_OK) != 0) fail_errno(module, "cannot read the PKCS#11 module");
   void* handle = ::dlopen(module.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     std::string why = ::dlerror();
     if (why.starts_with(module + ": ")) why.erase(0, module.size() + 2);
     fail(module, "cannot load the PKCS#11 module: " + why);
   }
-  bool pkcs11 = ::dlsym(handle, "C_GetFunctionList") != nullptr;
-  ::dlclose(handle);
-  if (!pkcs11) fail(module, "is not a PKCS#11 module (it has no C_GetFunctionList)");
+  if (!::dlsym(handle, "C_GetFunctionList")) {
+    ::dlclose(handle);
+    fail(module, "is not a PKCS#11 module (it has no C_GetFunctionList)");
+  }
+  return handle;
+}
+
+// What both entry points start from: the URI parsed, and its module found and loadable.
+struct TokenRequest {
+  std::string shown;  // the URI without its PIN
+  Pkcs11Uri uri;
+  std::string module;
+};
+
+TokenRequest resolve_request(const std::string& uri_text,
+                             const std::optional<std::string>& module_flag) {
+  TokenRequest r;
+  r.shown = redact_pkcs11_uri(uri_text);
+  std::string problem;
+  std::optional<Pkcs11Uri> uri = parse_pkcs11_uri(uri_text, problem);
+  if (!uri) fail(r.shown, "not a valid PKCS#11 URI: " + problem);
+  r.uri = std::move(*uri);
+  r.module = module_for(r.uri, module_flag, r.shown);
+  return r;
 }
 
 }  // namespace
 
 PrivateKey PrivateKey::from_pkcs11(const std::string& uri_text,
                                    const std::optional<std::string>& module_flag) {
-  const std::string shown = redact_pkcs11_uri(uri_text);
-  std::string problem;
-  std::optional<Pkcs11Uri> uri = parse_pkcs11_uri(uri_text, problem);
-  if (!uri) fail(shown, "not a valid PKCS#11 URI: " + problem);
+  TokenRequest request = resolve_request(uri_text, module_flag);
+  const std::string& shown = request.shown;
+  const Pkcs11Uri* uri = &request.uri;
+  const std::string& module = request.module;
   if (auto type = uri->path.find("type"); type != uri->path.end() && type->second != "private") {
     fail(shown, "type=" + type->second + " names no private key (type=private, or leave it out)");
   }
-  std::string module = module_for(*uri, module_flag, shown);
-  if (::access(module.c_str(), R_OK) != 0) fail_errno(module, "cannot read the PKCS#11 module");
-  check_module(module);
+  ::dlclose(open_module(module));
 
   auto context = std::make_shared<Pkcs11Context>();
   context->ctx = PKCS11_CTX_new();
@@ -171,20 +212,17 @@ PrivateKey PrivateKey::from_pkcs11(const std::string& uri_text,
     fail(module, "cannot list the PKCS#11 slots: " + last_reason());
   }
   PKCS11_SLOT* slot = nullptr;
-  std::string tokens;
+  TokenSearch search;
+  auto text = [](const char* s) { return std::string(s ? s : ""); };
   for (unsigned int i = 0; i < context->count; ++i) {
     PKCS11_SLOT& s = context->slots[i];
     if (!s.token || !s.token->initialized) continue;
-    if (!tokens.empty()) tokens += ", ";
-    tokens += '\'';
-    tokens += s.token->label;
-    tokens += '\'';
-    if (!slot && token_matches(*s.token, *uri)) slot = &s;
+    TokenFields fields{text(s.token->label), text(s.token->manufacturer), text(s.token->model),
+                       text(s.token->serialnr)};
+    search.saw(fields.label);
+    if (!slot && token_matches(*uri, fields)) slot = &s;
   }
-  if (!slot) {
-    fail(shown, "no token matches it in " + module +
-                    " (tokens: " + (tokens.empty() ? "none" : tokens) + ")");
-  }
+  if (!slot) search.none_matches(shown, module);
   const std::string label = slot->token->label;
   if (slot->token->loginRequired) {
     std::string pin = pin_for(*uri, label, shown);
@@ -293,21 +331,17 @@ struct ModuleSession {
 PrivateKey PrivateKey::generate_in_pkcs11(const std::string& uri_text,
                                           const std::optional<std::string>& module_flag,
                                           Curve curve) {
-  const std::string shown = redact_pkcs11_uri(uri_text);
-  std::string problem;
-  std::optional<Pkcs11Uri> uri = parse_pkcs11_uri(uri_text, problem);
-  if (!uri) fail(shown, "not a valid PKCS#11 URI: " + problem);
+  TokenRequest request = resolve_request(uri_text, module_flag);
+  const std::string& shown = request.shown;
+  const Pkcs11Uri* uri = &request.uri;
+  const std::string& module = request.module;
   auto object = uri->path.find("object");
   if (object == uri->path.end() || object->second.empty()) {
     fail(shown, "a key made in a token needs a label: add object=NAME to the URI");
   }
-  std::string module = module_for(*uri, module_flag, shown);
-  if (::access(module.c_str(), R_OK) != 0) fail_errno(module, "cannot read the PKCS#11 module");
-  check_module(module);
 
   ModuleSession m;
-  m.handle = ::dlopen(module.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!m.handle) fail(module, std::string("cannot load the PKCS#11 module: ") + ::dlerror());
+  m.handle = open_module(module);
   auto get_list = reinterpret_cast<CK_C_GetFunctionList>(::dlsym(m.handle, "C_GetFunctionList"));
   if (!get_list || get_list(&m.f) != CKR_OK || !m.f) {
     fail(module, "is not a PKCS#11 module (C_GetFunctionList failed)");
@@ -326,32 +360,23 @@ PrivateKey PrivateKey::generate_in_pkcs11(const std::string& uri_text,
     fail(module, "cannot list the PKCS#11 slots");
   }
   std::optional<CK_SLOT_ID> chosen;
-  std::string label, tokens;
+  std::string label;
+  TokenSearch search;
   for (CK_ULONG i = 0; i < count && !chosen; ++i) {
     CK_TOKEN_INFO info{};
     if (m.f->C_GetTokenInfo(slots[i], &info) != CKR_OK) continue;
     if (!(info.flags & CKF_TOKEN_INITIALIZED)) continue;
-    std::string t = padded(info.label, sizeof info.label);
-    if (!tokens.empty()) tokens += ", ";
-    tokens += '\'';
-    tokens += t;
-    tokens += '\'';
-    auto want = [&](const char* attr, const std::string& have) {
-      auto it = uri->path.find(attr);
-      return it == uri->path.end() || it->second == have;
-    };
-    if (want("token", t) &&
-        want("manufacturer", padded(info.manufacturerID, sizeof info.manufacturerID)) &&
-        want("model", padded(info.model, sizeof info.model)) &&
-        want("serial", padded(info.serialNumber, sizeof info.serialNumber))) {
+    TokenFields fields{padded(info.label, sizeof info.label),
+                       padded(info.manufacturerID, sizeof info.manufacturerID),
+                       padded(info.model, sizeof info.model),
+                       padded(info.serialNumber, sizeof info.serialNumber)};
+    search.saw(fields.label);
+    if (token_matches(*uri, fields)) {
       chosen = slots[i];
-      label = t;
+      label = fields.label;
     }
   }
-  if (!chosen) {
-    fail(shown, "no token matches it in " + module +
-                    " (tokens: " + (tokens.empty() ? "none" : tokens) + ")");
-  }
+  if (!chosen) search.none_matches(shown, module);
   rv = m.f->C_OpenSession(*chosen, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr,
                           &m.session);
   if (rv != CKR_OK) fail(shown, "cannot open a session on token '" + label + "': " + ckr_text(rv));
