@@ -23,6 +23,7 @@
 #include "lib/policy/build_record.h"
 #include "lib/ramdisk/boot_files.h"
 #include "lib/ramdisk/kernel_config.h"
+#include "lib/ramdisk/ramdisk_layout.h"
 #include "lib/signing/eif_signature.h"
 #include "lib/signing/pcr8.h"
 
@@ -47,6 +48,7 @@ struct BuildOptions {
   std::optional<std::string> signing_certificate, private_key, pkcs11_module;
   // What is reported.
   std::string format = "nitro";
+  std::string compat = "eifkit";  // the application ramdisk's layout
   std::optional<std::string> measurements_out;
   ProgressMode progress = ProgressMode::kAuto;
 };
@@ -262,12 +264,13 @@ int run_image(const BuildOptions& o) {
 
   ImageBuildOptions options;
   options.boot = resolve_boot_files(flags);
-  options.rootfs_input = o.rootfs_tar.has_value();
+  options.ramdisk.rootfs_input = o.rootfs_tar.has_value();
+  options.ramdisk.layout = *parse_layout(o.compat);
   std::optional<Signer> signer = load_signer(o);
   if (signer) options.signer = &*signer;
   options.name = o.name;
   options.version = o.version;
-  options.build_time = resolve_build_time(o.build_time, std::getenv("SOURCE_DATE_EPOCH"));
+  options.ramdisk.build_time = resolve_build_time(o.build_time, std::getenv("SOURCE_DATE_EPOCH"));
   if (o.metadata) options.custom_metadata = read_custom_metadata(*o.metadata);
   CommandOverrides command;
   if (o.cmd) command.cmd = parse_command("--cmd", *o.cmd);
@@ -285,7 +288,7 @@ int run_image(const BuildOptions& o) {
   std::unique_ptr<ImageSource> image;
   if (o.image) {
     image = open_image(*o.image, wanted, platform_for_arch(default_arch));
-    options.overrides = command;
+    options.ramdisk.overrides = command;
   } else {
     // A flat rootfs has no config: the flags are its config, and DockerInfo shows them.
     Platform platform = wanted.value_or(platform_for_arch(default_arch));
@@ -375,6 +378,12 @@ Subcommand add_build_command(CLI::App& parent) {
       ->check(CLI::IsMember({"x86_64", "aarch64"}))
       ->group("Boot files");
 
+  app->add_option("--compat", o->compat,
+                  "Application ramdisk layout: eifkit (canonical) or nitro-cli (byte-identical "
+                  "to nitro-cli build-enclave's, for nitro-cli's PCR0 and PCR2)")
+      ->check(CLI::IsMember({"eifkit", "nitro-cli"}))
+      ->capture_default_str()
+      ->group("Command");
   app->add_option("--cmd", o->cmd,
                   "Command replacing the image's CMD: a JSON list, or words separated by spaces")
       ->group("Command");

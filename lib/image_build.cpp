@@ -1,5 +1,9 @@
 #include "lib/image_build.h"
 
+#include <map>
+
+#include "lib/base/build_time.h"
+#include "lib/base/byte_strings.h"
 #include "lib/base/error.h"
 #include "lib/eif/metadata.h"
 #include "lib/image/docker_info.h"
@@ -7,7 +11,10 @@
 #include "lib/ramdisk/app_ramdisk.h"
 #include "lib/ramdisk/bootstrap_ramdisk.h"
 #include "lib/ramdisk/bundled_init.h"
+#include "lib/ramdisk/docker_init_layer.h"
 #include "lib/ramdisk/kernel_config.h"
+#include "lib/ramdisk/nitro_cli_command.h"
+#include "lib/ramdisk/nitro_cli_ramdisk.h"
 #include "lib/signing/pcr8.h"
 
 namespace eifkit {
@@ -23,6 +30,100 @@ Platform platform_for_arch(Arch arch) {
   Platform p;
   p.architecture = arch == Arch::kAarch64 ? "arm64" : "amd64";
   return p;
+}
+
+static void prepare_eifkit_layout(ImageSource& image, const AppRamdiskOptions& options,
+                                  AppRamdisk& out, Progress* progress) {
+  const ImageInfo& info = image.info();
+  ContainerConfig config =
+      apply_overrides(container_config_from_image(info.config), options.overrides);
+  out.fs = flatten_image(image, progress);
+  if (options.rootfs_input) refuse_container_image_as_rootfs(*out.fs.root, info.source);
+  try {
+    out.command = resolve_enclave_command(config, *out.fs.root);
+  } catch (const Error& e) {
+    throw Error(info.source + ": " + e.what());  // which image lacks the command
+  }
+  out.command.user = resolve_image_user(config.user, out.fs);
+}
+
+static void prepare_nitro_cli_layout(ImageSource& image, const AppRamdiskOptions& options,
+                                     AppRamdisk& out, Progress* progress) {
+  const ImageInfo& info = image.info();
+  // The command first: nitro-cli refuses an image without one before it reads a layer.
+  NitroCliCommand command = nitro_cli_command(info.config, options.overrides, info.source);
+  out.command.argv = std::move(command.cmd);
+  out.command.env = std::move(command.env);
+  out.notes = std::move(command.notes);
+  FlattenOptions flatten;
+  flatten.docker_parents = true;
+  flatten.implicit_parent_mtime = parse_rfc3339(options.build_time).value_or(0);
+  out.fs = flatten_image(image, progress, flatten);
+  out.load_time_dependent = out.fs.implicit_parents;
+  apply_docker_init_layer(*out.fs.root, kBootstrapMtime);
+  check_nitro_cli_ramdisk(*out.fs.root, info.source);
+}
+
+AppRamdisk prepare_app_ramdisk(ImageSource& image, const AppRamdiskOptions& options,
+                               Progress* progress) {
+  AppRamdisk out;
+  out.layout = options.layout;
+  if (options.layout == RamdiskLayout::kNitroCli) {
+    prepare_nitro_cli_layout(image, options, out, progress);
+  } else {
+    prepare_eifkit_layout(image, options, out, progress);
+  }
+  return out;
+}
+
+SectionProducer app_ramdisk_producer(AppRamdisk& ramdisk) {
+  if (ramdisk.layout == RamdiskLayout::kNitroCli) {
+    return nitro_cli_ramdisk_section(ramdisk.fs, lines_file(ramdisk.command.argv),
+                                     lines_file(ramdisk.command.env));
+  }
+  return app_ramdisk_section(ramdisk.fs, ramdisk.command);
+}
+
+// The directories of each layer, in layer order.
+static std::map<size_t, std::vector<std::string>> by_layer(const AppRamdisk& ramdisk) {
+  std::map<size_t, std::vector<std::string>> layers;
+  for (const ImplicitParent& p : ramdisk.load_time_dependent) layers[p.layer].push_back(p.path);
+  return layers;
+}
+
+static std::string layer_label(const AppRamdisk& ramdisk, size_t layer) {
+  return layer < ramdisk.fs.layer_names.size() ? ramdisk.fs.layer_names[layer]
+                                               : "layer " + std::to_string(layer);
+}
+
+nlohmann::json load_time_report(const AppRamdisk& ramdisk) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& [layer, dirs] : by_layer(ramdisk)) {
+    nlohmann::json names = nlohmann::json::array();
+    // printable(): names are bytes, and these are for people to read.
+    for (const std::string& d : dirs) names.push_back(printable(d));
+    layers.push_back({{"Layer", printable(layer_label(ramdisk, layer))},
+                      {"LayerIndex", layer},
+                      {"Directories", names}});
+  }
+  return {{"Layout", layout_name(ramdisk.layout)},
+          {"NitroCliReproducible", ramdisk.load_time_dependent.empty()},
+          {"LoadTimeDependent", layers}};
+}
+
+std::vector<std::string> load_time_warnings(const AppRamdisk& ramdisk) {
+  std::vector<std::string> lines;
+  for (const auto& [layer, dirs] : by_layer(ramdisk)) {
+    std::string list;
+    for (const std::string& d : dirs) list += (list.empty() ? "" : ", ") + printable(d);
+    lines.push_back(printable(layer_label(ramdisk, layer)) + " leaves out " +
+                    std::to_string(dirs.size()) + " parent director" +
+                    (dirs.size() == 1 ? "y" : "ies") + " (" + list +
+                    "): Docker dates them when it loads the image, so nitro-cli's own PCR2 "
+                    "for it changes from one load to the next; eifkit gives them 0755 "
+                    "root:root and the build time");
+  }
+  return lines;
 }
 
 ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOptions& options,
@@ -43,24 +144,21 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
     }
     init = *bundled;
   }
-  ContainerConfig config =
-      apply_overrides(container_config_from_image(info.config), options.overrides);
 
-  FlattenedImage fs = flatten_image(image, progress);
-  if (options.rootfs_input) refuse_container_image_as_rootfs(*fs.root, info.source);
+  AppRamdisk ramdisk = prepare_app_ramdisk(image, options.ramdisk, progress);
   ImageBuildResult result;
-  result.entries_with_xattrs = fs.entries_with_xattrs;
-  try {
-    result.command = resolve_enclave_command(config, *fs.root);
-  } catch (const Error& e) {
-    throw Error(info.source + ": " + e.what());  // which image lacks the command
+  result.entries_with_xattrs = ramdisk.fs.entries_with_xattrs;
+  result.command = ramdisk.command;
+  result.notes = ramdisk.notes;
+  if (ramdisk.layout == RamdiskLayout::kNitroCli) {
+    result.load_time = load_time_report(ramdisk);
+    result.load_time_warnings = load_time_warnings(ramdisk);
   }
-  result.command.user = resolve_image_user(config.user, fs);
 
   ImageMetadata meta;
   meta.image_name = options.name.value_or(default_image_name(info));
   meta.image_version = options.version.value_or(default_image_version(info));
-  meta.build_time = options.build_time;
+  meta.build_time = options.ramdisk.build_time;
   KernelInfo kernel =
       options.boot.kernel_config ? read_kernel_config(*options.boot.kernel_config) : KernelInfo{};
   meta.operating_system = kernel.operating_system;
@@ -78,13 +176,13 @@ ImageBuildResult build_eif_from_image(ImageSource& image, const ImageBuildOption
   plan.sections.push_back({SectionType::kMetadata, bytes_section(encode_metadata(meta))});
   plan.sections.push_back(
       {SectionType::kRamdisk, bootstrap_ramdisk_section(init, options.boot.nsm)});
-  plan.sections.push_back({SectionType::kRamdisk, app_ramdisk_section(fs, result.command)});
+  plan.sections.push_back({SectionType::kRamdisk, app_ramdisk_producer(ramdisk)});
   if (options.signer) {
     plan.sign = [&](const Measurements& m) { return options.signer->section_for(m); };
   }
   // The ramdisk's size is known only once written; its files' bytes are most of it.
   progress_begin(progress, "writing EIF",
-                 regular_file_size(options.boot.kernel) + app_ramdisk_size_estimate(fs));
+                 regular_file_size(options.boot.kernel) + app_ramdisk_size_estimate(ramdisk.fs));
   plan.progress = progress;
   result.eif = write_eif(plan, output);
   if (options.signer)

@@ -14,24 +14,58 @@
 #include "lib/image/image_source.h"
 #include "lib/ramdisk/boot_files.h"
 #include "lib/ramdisk/enclave_command.h"
+#include "lib/ramdisk/ramdisk_layout.h"
 #include "lib/signing/eif_signature.h"
 
 namespace eifkit {
 
+// What decides the application ramdisk's bytes.
+struct AppRamdiskOptions {
+  RamdiskLayout layout = RamdiskLayout::kEifkit;
+  CommandOverrides overrides;
+  std::string build_time;     // RFC 3339, already resolved: the nitro-cli layout's stand-in
+                              // for the moment Docker loaded the image
+  bool rootfs_input = false;  // the image is a --rootfs-tar
+};
+
+// An image flattened and its command resolved: the application ramdisk, ready to be written.
+struct AppRamdisk {
+  RamdiskLayout layout = RamdiskLayout::kEifkit;
+  FlattenedImage fs;
+  EnclaveCommand command;          // the nitro-cli layout: argv is /cmd, env is /env
+  std::vector<std::string> notes;  // one line each, for stderr
+  // nitro-cli layout: directories whose attributes Docker makes up when it loads the image
+  // (a layer's tar left them out), so nitro-cli's own PCR2 of it changes from load to load.
+  std::vector<ImplicitParent> load_time_dependent;
+};
+
+// Reads every layer once. Phases of `progress`: "reading layers".
+AppRamdisk prepare_app_ramdisk(ImageSource& image, const AppRamdiskOptions& options,
+                               Progress* progress = nullptr);
+// Writes the ramdisk's cpio bytes; `ramdisk` must outlive the producer.
+SectionProducer app_ramdisk_producer(AppRamdisk& ramdisk);
+
+// {"Layout", "NitroCliReproducible", "LoadTimeDependent": [{"Layer", "Directories"}]}: what a
+// nitro-cli layout build reports (and records) about nitro-cli's reproducibility.
+nlohmann::json load_time_report(const AppRamdisk& ramdisk);
+// One warning line per layer, or nothing.
+std::vector<std::string> load_time_warnings(const AppRamdisk& ramdisk);
+
 struct ImageBuildOptions {
   BootFiles boot;
-  CommandOverrides overrides;
+  AppRamdiskOptions ramdisk;
   std::optional<std::string> name, version;  // default from the image's tag and ID
-  std::string build_time;                    // RFC 3339, already resolved
   nlohmann::json custom_metadata;            // null when none
   const Signer* signer = nullptr;            // signed build when set
-  bool rootfs_input = false;                 // the image is a --rootfs-tar
 };
 
 struct ImageBuildResult {
   EifWriteResult eif;
   EnclaveCommand command;
   size_t entries_with_xattrs = 0;
+  std::vector<std::string> notes;
+  nlohmann::json load_time;  // load_time_report; null for the eifkit layout
+  std::vector<std::string> load_time_warnings;
 };
 
 // "amd64" -> x86_64, "arm64" -> aarch64; Error for what an enclave cannot run.

@@ -40,7 +40,8 @@ static void copy_attributes(Inode& to, const TarEntry& from) {
   to.mtime = from.mtime;
 }
 
-Flattener::Flattener(const ImageLimits& limits) : limits_(limits) {
+Flattener::Flattener(const ImageLimits& limits, FlattenOptions options)
+    : limits_(limits), options_(options) {
   image_.root = make_dir_node(0);
   image_.spool = std::make_unique<SpoolFile>();
 }
@@ -100,9 +101,14 @@ void Flattener::apply_entry(const TarEntry& entry, const SpoolEntryData& data,
   parts->pop_back();
   const bool is_whiteout = name == kOpaqueWhiteout || whiteout_target(name).has_value();
 
-  // Walk to the parent directory. A whiteout never creates directories.
+  // Walk to the parent directory. A whiteout never creates directories (but Docker's does).
   FsNode* dir = image_.root.get();
   for (size_t i = 0; i < parts->size(); ++i) {
+    if (options_.docker_parents) {
+      std::vector<std::string> prefix(parts->begin(), parts->begin() + static_cast<long>(i) + 1);
+      dir = docker_parent(*dir, (*parts)[i], join_path(prefix), layer_name + ": " + entry.path);
+      continue;
+    }
     auto it = dir->children.find((*parts)[i]);
     if (it == dir->children.end()) {
       if (is_whiteout) return;  // nothing below to hide
@@ -148,6 +154,7 @@ void Flattener::apply_entry(const TarEntry& entry, const SpoolEntryData& data,
     if (!found || found->is_dir()) {
       where("hard link to " + entry.link_target + ", which is not an earlier file in the image");
     }
+    if (options_.docker_parents) link_to_same_layer(found, entry, layer_name);
     node->inode = found->inode;
   } else {
     node->inode = std::make_shared<Inode>();
@@ -177,20 +184,63 @@ void Flattener::apply_entry(const TarEntry& entry, const SpoolEntryData& data,
     // A directory over a directory updates its attributes and merges the contents.
     copy_attributes(*existing->second->inode, entry);
     existing->second->layer = layer_;
+    existing->second->implicit_parent = false;  // listed after all: its attributes are known
     return;
   }
   dir->children[name] = std::move(node);
 }
 
+FsNode* Flattener::docker_parent(FsNode& dir, const std::string& name, const std::string& path,
+                                 const std::string& where) {
+  auto it = dir.children.find(name);
+  if (it != dir.children.end() && it->second->layer == layer_) {
+    // This layer made it already: Docker finds it in the layer's own directory.
+    if (!it->second->is_dir()) {
+      fail(where, it->second->inode->type == TarEntry::Type::kSymlink
+                      ? "parent " + path + " is a symlink"
+                      : "parent " + path + " is not a directory");
+    }
+    return it->second.get();
+  }
+  Inode attributes;  // 0755 root:root
+  attributes.mtime = options_.implicit_parent_mtime;
+  if (it != dir.children.end() && it->second->is_dir()) {
+    // Merged with the lower directory's contents, but with the new directory's attributes.
+    *it->second->inode = attributes;
+  } else {
+    // Missing, or a lower non-directory: the new directory alone is what overlayfs shows.
+    auto node = make_dir_node(layer_);
+    *node->inode = attributes;
+    it = dir.children.insert_or_assign(name, std::move(node)).first;
+  }
+  it->second->layer = layer_;
+  it->second->implicit_parent = true;
+  return it->second.get();
+}
+
+void Flattener::link_to_same_layer(const FsNode* target, const TarEntry& entry,
+                                   const std::string& layer_name) const {
+  if (target->layer == layer_) return;
+  fail(layer_name, entry.path + ": hard link to " + entry.link_target +
+                       ", which an earlier layer holds: Docker extracts each layer alone and "
+                       "refuses such a link, so nitro-cli cannot build this image");
+}
+
 FlattenedImage Flattener::finish() {
+  if (options_.docker_parents) {
+    walk_tree(*image_.root, "", [&](const std::string& path, const FsNode& node) {
+      if (node.implicit_parent) image_.implicit_parents.push_back({node.layer - 1, path.substr(1)});
+    });
+  }
   return std::move(image_);
 }
 
-FlattenedImage flatten_image(ImageSource& image, Progress* progress) {
+FlattenedImage flatten_image(ImageSource& image, Progress* progress,
+                             const FlattenOptions& options) {
   uint64_t stored = 0;
   for (size_t i = 0; i < image.layer_count(); ++i) stored += image.layer_stored_size(i);
   progress_begin(progress, "reading layers", stored);
-  Flattener flattener;
+  Flattener flattener(image_limits(), options);
   LayerReaders readers(image, flattener.spool(), flattener.limits(), progress);
   for (size_t i = 0; i < image.layer_count(); ++i) {
     flattener.begin_layer();
@@ -205,7 +255,10 @@ FlattenedImage flatten_image(ImageSource& image, Progress* progress) {
           readers.layer_name(i));
     }
   }
-  return flattener.finish();
+  FlattenedImage flat = flattener.finish();
+  for (size_t i = 0; i < image.layer_count(); ++i)
+    flat.layer_names.push_back(readers.layer_name(i));
+  return flat;
 }
 
 }  // namespace eifkit

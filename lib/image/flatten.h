@@ -21,10 +21,32 @@
 
 namespace eifkit {
 
+// How the layers are merged. By default, the OCI rules alone. `docker_parents` adds what
+// `docker load` does on top of them, which is what nitro-cli measures: Docker extracts each
+// layer alone into a directory of its own, so
+//   - a parent directory that a layer's tar leaves out is created in that layer, 0755
+//     root:root, at the moment of the load (here: implicit_parent_mtime), and hides the lower
+//     layers' attributes of that directory (or a lower non-directory at that path);
+//   - a whiteout creates its parent directories the same way;
+//   - a hard link must point at a file of its own layer (Docker refuses the layer otherwise).
+struct FlattenOptions {
+  bool docker_parents = false;
+  int64_t implicit_parent_mtime = 0;
+};
+
+// A directory a layer needed as a parent and did not list (docker_parents only): its
+// attributes in a Docker-loaded image depend on when the image was loaded.
+struct ImplicitParent {
+  size_t layer = 0;  // from 0, bottom first
+  std::string path;  // relative to the image root, e.g. "x/y"
+};
+
 struct FlattenedImage {
   std::unique_ptr<FsNode> root;
   std::unique_ptr<SpoolFile> spool;
-  size_t entries_with_xattrs = 0;  // newc cannot carry extended attributes
+  size_t entries_with_xattrs = 0;                // newc cannot carry extended attributes
+  std::vector<ImplicitParent> implicit_parents;  // in tree order
+  std::vector<std::string> layer_names;          // as errors name them, bottom first
 };
 
 // Where a regular file's data went in the spool. `size` short of the declared size is refused.
@@ -48,7 +70,7 @@ bool keeps_file_data(const TarEntry& entry);
 
 class Flattener {
  public:
-  explicit Flattener(const ImageLimits& limits = image_limits());
+  explicit Flattener(const ImageLimits& limits = image_limits(), FlattenOptions options = {});
   // Applies the next layer, spooling its files as it reads them; `layer_name` prefixes errors.
   void apply_layer(TarReader& layer, const std::string& layer_name);
   // The same one entry at a time, for entries read elsewhere (on another thread):
@@ -60,9 +82,15 @@ class Flattener {
   FlattenedImage finish();
 
  private:
+  FsNode* docker_parent(FsNode& dir, const std::string& name, const std::string& path,
+                        const std::string& layer_name);
+  void link_to_same_layer(const FsNode* target, const TarEntry& entry,
+                          const std::string& layer_name) const;
+
   FlattenedImage image_;
   size_t layer_ = 0;
   ImageLimits limits_;
+  FlattenOptions options_;
   uint64_t entries_ = 0;
   uint64_t file_bytes_ = 0;  // declared sizes of every file spooled so far
 };
@@ -71,6 +99,7 @@ class Flattener {
 // layers are read (decompressed, checked, their files spooled) on other threads while earlier
 // ones are applied, which gives the same tree and the same first error as reading them one by
 // one. Begins a "reading layers" phase of `progress` over the layers' stored sizes.
-FlattenedImage flatten_image(ImageSource& image, Progress* progress = nullptr);
+FlattenedImage flatten_image(ImageSource& image, Progress* progress = nullptr,
+                             const FlattenOptions& options = {});
 
 }  // namespace eifkit

@@ -29,6 +29,9 @@ struct Inode {
 struct FsNode {
   std::shared_ptr<Inode> inode;
   size_t layer = 0;  // the layer that last wrote this name (whiteouts hide lower layers only)
+  // A directory that layer `layer` did not list but needed as a parent, flattened as Docker
+  // does it (FlattenOptions::docker_parents): its attributes were made up at load time.
+  bool implicit_parent = false;
   std::map<std::string, std::unique_ptr<FsNode>> children;  // directories only
 
   FsNode() = default;
