@@ -1,5 +1,6 @@
 // eifkit build: an EIF from a container image (--image, --rootfs-tar) and the platform's
 // boot files, or the low-level form from a kernel, a cmdline and ramdisk files.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -8,6 +9,8 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/build_options.h"
+#include "cli/command_words.h"
 #include "cli/progress_display.h"
 #include "cli/signing_flags.h"
 #include "cli/subcommand.h"
@@ -31,28 +34,6 @@ namespace eifkit::cli {
 
 namespace {
 
-struct BuildOptions {
-  // What to build from.
-  std::optional<std::string> image, rootfs_tar, platform;
-  std::vector<std::string> ramdisks;
-  // Boot files.
-  std::optional<std::string> blobs, kernel, kernel_config, cmdline_file, cmdline, init, nsm;
-  std::optional<std::string> arch;
-  // Command.
-  std::optional<std::string> cmd, entrypoint;
-  std::vector<std::string> env;
-  // Output and metadata.
-  std::string output;
-  std::optional<std::string> name, version, metadata, build_time;
-  // Signing.
-  std::optional<std::string> signing_certificate, private_key, pkcs11_module;
-  // What is reported.
-  std::string format = "nitro";
-  std::string compat = "eifkit";  // the application ramdisk's layout
-  std::optional<std::string> measurements_out;
-  ProgressMode progress = ProgressMode::kAuto;
-};
-
 std::string stem(const std::string& path) {
   std::string base = path.substr(path.rfind('/') + 1);
   size_t dot = base.rfind('.');
@@ -67,61 +48,6 @@ Arch host_arch() {
   utsname u{};
   ::uname(&u);
   return std::string(u.machine) == "aarch64" ? Arch::kAarch64 : Arch::kX86_64;
-}
-
-// A JSON list of strings (exact), or words split as a POSIX shell would: spaces separate,
-// '...' and "..." quote, backslash escapes.
-std::vector<std::string> parse_command(const std::string& flag, const std::string& value) {
-  std::vector<std::string> out;
-  if (!value.empty() && value.front() == '[') {
-    std::string problem;
-    std::optional<nlohmann::json> j =
-        decode_bounded(std::span(reinterpret_cast<const uint8_t*>(value.data()), value.size()),
-                       JsonSyntax::kJson, kMaxJsonDepth, problem);
-    if (!j || !j->is_array()) throw Error(flag + ": not a JSON list: " + value);
-    for (const auto& v : *j) {
-      if (!v.is_string()) throw Error(flag + ": the JSON list holds a non-string: " + value);
-      out.push_back(v.get<std::string>());
-    }
-    return out;
-  }
-  std::string word;
-  bool in_word = false;
-  char quote = 0;
-  for (size_t i = 0; i < value.size(); ++i) {
-    char c = value[i];
-    if (quote == '\'') {
-      if (c == '\'')
-        quote = 0;
-      else
-        word.push_back(c);
-    } else if (quote == '"') {
-      if (c == '"') {
-        quote = 0;
-      } else if (c == '\\' && i + 1 < value.size() &&
-                 std::string("\"\\$`").find(value[i + 1]) != std::string::npos) {
-        word.push_back(value[++i]);
-      } else {
-        word.push_back(c);
-      }
-    } else if (c == ' ' || c == '\t') {
-      if (in_word) out.push_back(std::move(word));
-      word.clear();
-      in_word = false;
-    } else {
-      in_word = true;
-      if (c == '\'' || c == '"') {
-        quote = c;
-      } else if (c == '\\' && i + 1 < value.size()) {
-        word.push_back(value[++i]);
-      } else {
-        word.push_back(c);
-      }
-    }
-  }
-  if (quote) throw Error(flag + ": unterminated quote in: " + value);
-  if (in_word) out.push_back(std::move(word));
-  return out;
 }
 
 std::optional<Signer> load_signer(const BuildOptions& o) {
@@ -163,18 +89,35 @@ std::vector<NamedPath> inputs_of(const BuildOptions& o, const BootFiles* boot) {
 
 // The EIF and, when asked, its build record: created before the work (a bad path fails
 // first), replaced together only when both are complete.
+// With --measure-only the EIF's bytes go to /dev/null: they are hashed as they stream past,
+// and nothing reads them back.
 struct BuildOutputs {
   AtomicOutputs set;
   AtomicOutput* eif = nullptr;
   AtomicOutput* record = nullptr;
+  std::optional<File> discard;
+  File& eif_file() { return discard ? *discard : eif->file(); }
 };
 
 std::unique_ptr<BuildOutputs> prepare_outputs(const BuildOptions& o,
                                               const std::vector<NamedPath>& inputs) {
+  auto out = std::make_unique<BuildOutputs>();
+  if (o.measure_only) {
+    if (!o.output.empty()) throw Error("--output: not used with --measure-only");
+    if (o.measurements_out) {
+      throw Error(
+          "--measurements-out records the EIF's digests, so it needs an EIF: build with "
+          "--output instead of --measure-only");
+    }
+    int fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) fail_errno("/dev/null", "cannot open");
+    out->discard.emplace(fd, "/dev/null");
+    return out;
+  }
+  if (o.output.empty()) throw Error("build needs --output FILE (or --measure-only)");
   std::vector<NamedPath> outputs = {{"--output", o.output}};
   if (o.measurements_out) outputs.push_back({"--measurements-out", *o.measurements_out});
   refuse_output_conflicts(inputs, outputs);
-  auto out = std::make_unique<BuildOutputs>();
   out->eif = &out->set.add(o.output);
   if (o.measurements_out) out->record = &out->set.add(*o.measurements_out);
   return out;
@@ -182,17 +125,28 @@ std::unique_ptr<BuildOutputs> prepare_outputs(const BuildOptions& o,
 
 // Commits the outputs, then prints stdout as nitro-cli's build-enclave (or QingTian's make-img)
 // prints it. The record is computed from the finished EIF before either file appears.
-void report(const BuildOptions& o, const EifWriteResult& result, BuildOutputs& outputs) {
+// `ramdisk`: the application ramdisk's layout report (load_time_report), null for a
+// low-level build; recorded, and printed when nitro-cli's own PCR2 is not reproducible.
+void report(const BuildOptions& o, const EifWriteResult& result, BuildOutputs& outputs,
+            const nlohmann::json& ramdisk = nullptr) {
   if (outputs.record) {
-    std::string text = build_record_from_eif(outputs.eif->read_path(), o.output).dump(2) + "\n";
+    nlohmann::json record = build_record_from_eif(outputs.eif->read_path(), o.output);
+    if (!ramdisk.is_null()) record["ApplicationRamdisk"] = ramdisk;
+    std::string text = record.dump(2) + "\n";
     outputs.record->file().write_all({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
   }
   outputs.set.commit();
+  nlohmann::json out;
   if (o.format == "qingtian") {
-    print_json(qingtian_output(result.measurements));
+    out = qingtian_output(result.measurements);
   } else {
-    print_json({{"Measurements", measurements_json(result.measurements)}});
+    out = {{"Measurements", measurements_json(result.measurements)}};
   }
+  if (!ramdisk.is_null() && !ramdisk["NitroCliReproducible"].get<bool>()) {
+    out["NitroCliReproducible"] = false;
+    out["LoadTimeDependent"] = ramdisk["LoadTimeDependent"];
+  }
+  print_json(out);
 }
 
 int run_low_level(const BuildOptions& o) {
@@ -236,12 +190,12 @@ int run_low_level(const BuildOptions& o) {
     plan.sections.push_back({SectionType::kRamdisk, file_section(path)});
   }
   if (signer) plan.sign = [&](const Measurements& m) { return signer->section_for(m); };
-  ProgressDisplay display(o.progress, "eifkit build");
+  ProgressDisplay display(o.progress, o.program);
   uint64_t total = regular_file_size(*o.kernel);
   for (const std::string& path : o.ramdisks) total += regular_file_size(path);
   progress_begin(display.progress(), "writing EIF", total);
   plan.progress = display.progress();
-  EifWriteResult result = write_eif(plan, outputs->eif->file());
+  EifWriteResult result = write_eif(plan, outputs->eif_file());
   display.finish();
   if (signer) result.measurements.pcr8 = pcr8_of_certificate(signer->certificate);
   report(o, result, *outputs);
@@ -300,14 +254,18 @@ int run_image(const BuildOptions& o) {
     nlohmann::json config = {
         {"architecture", platform.architecture}, {"os", platform.os}, {"config", runtime}};
     image = open_rootfs_tar(*o.rootfs_tar, config, platform);
-    if (!options.name) options.name = stem(o.output);
+    if (!options.name) options.name = stem(o.output.empty() ? *o.rootfs_tar : o.output);
   }
 
   std::unique_ptr<BuildOutputs> outputs = prepare_outputs(o, inputs_of(o, &options.boot));
-  ProgressDisplay display(o.progress, "eifkit build");
+  ProgressDisplay display(o.progress, o.program);
   ImageBuildResult result =
-      build_eif_from_image(*image, options, outputs->eif->file(), display.progress());
+      build_eif_from_image(*image, options, outputs->eif_file(), display.progress());
   display.finish();
+  for (const std::string& line : result.notes) std::cerr << "eifkit: note: " << line << std::endl;
+  for (const std::string& line : result.load_time_warnings) {
+    std::cerr << "eifkit: warning: " << line << std::endl;
+  }
   if (result.entries_with_xattrs > 0) {
     std::cerr << "eifkit: note: " << result.entries_with_xattrs
               << (result.entries_with_xattrs == 1 ? " file" : " files")
@@ -315,11 +273,18 @@ int run_image(const BuildOptions& o) {
                  "cannot carry; they were dropped"
               << std::endl;
   }
-  report(o, result.eif, *outputs);
+  report(o, result.eif, *outputs, result.load_time);
   return 0;
 }
 
 }  // namespace
+
+int run_build(const BuildOptions& o) {
+  if (o.image || o.rootfs_tar) return run_image(o);
+  if (o.compat != "eifkit")
+    throw Error("--compat: only for an image build (--image, --rootfs-tar)");
+  return run_low_level(o);
+}
 
 Subcommand add_build_command(CLI::App& parent) {
   auto o = std::make_shared<BuildOptions>();
@@ -403,7 +368,10 @@ Subcommand add_build_command(CLI::App& parent) {
       ->group("Signing");
   add_pkcs11_module_option(app, o->pkcs11_module)->group("Signing");
 
-  app->add_option("--output", o->output, "EIF to write (atomically)")->required()->group("Output");
+  app->add_option("--output", o->output, "EIF to write (atomically)")->group("Output");
+  app->add_flag("--measure-only", o->measure_only,
+                "Print the measurements without writing an EIF (one read of the layers)")
+      ->group("Output");
   app->add_option("--name", o->name,
                   "ImageName in the metadata (default: the image's repository, else the "
                   "output file's stem)")
@@ -428,7 +396,7 @@ Subcommand add_build_command(CLI::App& parent) {
                   "Also write the build record (all PCRs, EIF digests, image, signer) as JSON, "
                   "for `eifkit policy` and `eifkit attest`")
       ->group("Output");
-  return {app, [o] { return o->image || o->rootfs_tar ? run_image(*o) : run_low_level(*o); }};
+  return {app, [o] { return run_build(*o); }};
 }
 
 }  // namespace eifkit::cli

@@ -29,8 +29,9 @@ Subcommand add_diff_command(CLI::App& parent) {
       ->check(CLI::ExistingFile);
   app->add_option("--format", o->format, "json (for CI, the default) or text (for people)")
       ->check(CLI::IsMember({"json", "text"}));
-  app->add_flag("--ramdisk-files", o->diff.ramdisk_files,
-                "Compare differing ramdisks file by file (path, content, mode, owner, mtime...)");
+  app->add_flag("--ramdisk-files,!--no-ramdisk-files", o->diff.ramdisk_files,
+                "Compare differing ramdisks file by file (path, content, mode, owner, mtime...): "
+                "the default; --no-ramdisk-files compares their bytes only (huge images)");
   app->add_option("--max-changes", o->diff.max_changes,
                   "List at most N changes of each kind (default 20; counts are always whole)")
       ->check(CLI::NonNegativeNumber);

@@ -48,7 +48,9 @@ int main(int argc, char** argv) {
       add_build_command(app),   add_describe_command(app),    add_pcr_command(app),
       add_keygen_command(app),  add_sign_command(app),        add_verify_command(app),
       add_extract_command(app), add_run_command(app),         add_policy_command(app),
-      add_attest_command(app),  add_attestation_command(app), add_diff_command(app)};
+      add_attest_command(app),  add_attestation_command(app), add_diff_command(app),
+      add_ls_command(app)};
+  for (Subcommand& command : add_nitro_cli_commands(app)) commands.push_back(std::move(command));
   if (auto problem = check_command_line(app, argc, argv)) {
     std::cerr << "eifkit: " << *problem << std::endl;
     return 2;

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/progress_display.h"
+#include "cli/sign_options.h"
 #include "cli/signing_flags.h"
 #include "cli/subcommand.h"
 #include "formats/hex.h"
@@ -20,12 +21,6 @@
 namespace eifkit::cli {
 
 namespace {
-
-struct SignOptions {
-  std::string eif, certificate, key, output, export_payload, signature, measurements_out;
-  std::optional<std::string> pkcs11_module;
-  ProgressMode progress = ProgressMode::kAuto;
-};
 
 // The files sign reads and those it writes. The EIF may be written over (signing in place,
 // also when --output names it); nothing else may.
@@ -46,6 +41,8 @@ void refuse_conflicts(const SignOptions& o, const std::string& signed_eif,
   }
   refuse_output_conflicts(inputs, outputs);
 }
+
+}  // namespace
 
 int run_sign(const SignOptions& o) {
   if (o.certificate.empty()) throw Error("sign needs --signing-certificate");
@@ -111,8 +108,6 @@ int run_sign(const SignOptions& o) {
   print_json({{"Measurements", measurements_json(result.measurements)}});
   return 0;
 }
-
-}  // namespace
 
 Subcommand add_sign_command(CLI::App& parent) {
   auto o = std::make_shared<SignOptions>();

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -26,6 +28,13 @@ Subcommand add_policy_command(CLI::App& parent);
 Subcommand add_attest_command(CLI::App& parent);
 Subcommand add_attestation_command(CLI::App& parent);
 Subcommand add_diff_command(CLI::App& parent);
+Subcommand add_ls_command(CLI::App& parent);
+// nitro-cli's spellings: build-enclave, describe-eif, sign-eif.
+std::vector<Subcommand> add_nitro_cli_commands(CLI::App& parent);
+
+enum class ProgressMode;
+// `eifkit describe EIF`; `program` names the command in progress lines.
+int run_describe(const std::string& path, ProgressMode progress, const std::string& program);
 
 // JSON on stdout, pretty-printed with two spaces and sorted keys, as nitro-cli prints it.
 void print_json(const nlohmann::json& j);

@@ -42,7 +42,12 @@ static void prepare_eifkit_layout(ImageSource& image, const AppRamdiskOptions& o
   try {
     out.command = resolve_enclave_command(config, *out.fs.root);
   } catch (const Error& e) {
-    throw Error(info.source + ": " + e.what());  // which image lacks the command
+    std::string what = info.source + ": " + e.what();  // which image lacks the command
+    if (!options.listing) throw Error(what);
+    out.notes.push_back(what);
+    out.command.argv = config.entrypoint;
+    out.command.argv.insert(out.command.argv.end(), config.cmd.begin(), config.cmd.end());
+    out.command.env = config.env;
   }
   out.command.user = resolve_image_user(config.user, out.fs);
 }
@@ -51,7 +56,14 @@ static void prepare_nitro_cli_layout(ImageSource& image, const AppRamdiskOptions
                                      AppRamdisk& out, Progress* progress) {
   const ImageInfo& info = image.info();
   // The command first: nitro-cli refuses an image without one before it reads a layer.
-  NitroCliCommand command = nitro_cli_command(info.config, options.overrides, info.source);
+  NitroCliCommand command;
+  try {
+    command = nitro_cli_command(info.config, options.overrides, info.source);
+  } catch (const Error& e) {
+    if (!options.listing) throw;
+    command.notes.push_back(e.what());
+    command.env = container_config_from_image(info.config).env;
+  }
   out.command.argv = std::move(command.cmd);
   out.command.env = std::move(command.env);
   out.notes = std::move(command.notes);

@@ -26,6 +26,9 @@ struct AppRamdiskOptions {
   std::string build_time;     // RFC 3339, already resolved: the nitro-cli layout's stand-in
                               // for the moment Docker loaded the image
   bool rootfs_input = false;  // the image is a --rootfs-tar
+  // For a listing: a command that is missing or not found is a note, not an Error, and /cmd
+  // holds what the image says (nothing, when it says nothing).
+  bool listing = false;
 };
 
 // An image flattened and its command resolved: the application ramdisk, ready to be written.

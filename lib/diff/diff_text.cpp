@@ -104,7 +104,7 @@ void ramdisk_lines(std::ostream& out, const json& r, bool files_asked) {
     for (const json& p : r["FilesProblems"])
       out << "    not compared file by file: " << text(p) << "\n";
   } else if (!files_asked) {
-    out << "    (--ramdisk-files shows which files differ)\n";
+    out << "    (--no-ramdisk-files was given: files not compared)\n";
   }
 }
 
