@@ -8,12 +8,10 @@ namespace eifkit::cli {
 
 namespace {
 
-// nitro-cli's commands and their eifkit equivalents.
+// nitro-cli's commands that eifkit does not take under their own name (build-enclave,
+// describe-eif and sign-eif it does), and their eifkit equivalents.
 const std::map<std::string, std::string>& nitro_cli_commands() {
   static const std::map<std::string, std::string> hints = {
-      {"build-enclave", "eifkit build --image app.tar --output app.eif"},
-      {"describe-eif", "eifkit describe app.eif"},
-      {"sign-eif", "eifkit sign app.eif --signing-certificate cert.pem --private-key key.pem"},
       {"run-enclave", "eifkit run app.eif (boots it in QEMU)"},
       {"pcr", "eifkit pcr FILE"},
   };

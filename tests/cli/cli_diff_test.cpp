@@ -298,12 +298,18 @@ TEST_F(Diff, TheTextReportGroupsChangesUnderTheirPcr) {
   EXPECT_EQ(r.out, expected);
 }
 
-TEST_F(Diff, WithoutRamdiskFilesOnlyTheSections) {
+TEST_F(Diff, FileByFileByDefaultAndOnlyTheSectionsWithNoRamdiskFiles) {
   std::vector<TarSpec> files = base_files();
   files[1].data = "ho\n";
-  RunResult r = run_eifkit({"diff", build("a", base_files()), build("b", files)});
+  std::string a = build("a", base_files()), b = build("b", files);
+  RunResult by_default = run_eifkit({"diff", a, b});
+  EXPECT_EQ(by_default.status, 1);
+  json d = json::parse(by_default.out);
+  EXPECT_TRUE(d["Ramdisks"][1].contains("Files"));
+  EXPECT_EQ(d["RamdiskFiles"], true);
+  RunResult r = run_eifkit({"diff", a, b, "--no-ramdisk-files"});
   EXPECT_EQ(r.status, 1);
-  json d = json::parse(r.out);
+  d = json::parse(r.out);
   EXPECT_FALSE(d["Ramdisks"][1].contains("Files"));
   EXPECT_EQ(d["RamdiskFiles"], false);
 }

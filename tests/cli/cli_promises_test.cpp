@@ -68,20 +68,19 @@ TEST(DamagedImage, RunRefusesItBeforeLookingForQemu) {
 TEST(CommandLine, UnknownCommandListsTheCommands) {
   expect_error(run_eifkit({"frobnicate"}),
                "unknown command 'frobnicate'; the commands are: build, describe, pcr, keygen, "
-               "sign, verify, extract, run, policy, attest, attestation, diff");
+               "sign, verify, extract, run, policy, attest, attestation, diff, ls, "
+               "build-enclave, describe-eif, sign-eif");
   expect_error(run_eifkit({"policy", "frob"}),
                "unknown policy command 'frob'; the policy commands are: aws, huawei, check");
 }
 
-TEST(CommandLine, NitroCliCommandsGetTheirEifkitSpelling) {
-  expect_error(run_eifkit({"build-enclave", "--docker-uri", "app:1"}),
-               "unknown command 'build-enclave': that is nitro-cli's; with eifkit: eifkit "
-               "build --image app.tar --output app.eif");
-  expect_error(run_eifkit({"describe-eif", "--eif-path", "x.eif"}),
-               "unknown command 'describe-eif': that is nitro-cli's; with eifkit: eifkit "
-               "describe app.eif");
-  RunResult sign = run_eifkit({"sign-eif"});
-  EXPECT_THAT(sign.err, HasSubstr("with eifkit: eifkit sign app.eif"));
+TEST(CommandLine, NitroCliCommandsEifkitLacksGetTheirEifkitSpelling) {
+  expect_error(run_eifkit({"run-enclave", "--eif-path", "x.eif"}),
+               "unknown command 'run-enclave': that is nitro-cli's; with eifkit: eifkit run "
+               "app.eif (boots it in QEMU)");
+  // build-enclave, describe-eif and sign-eif are eifkit commands (cli_nitro_cli_test.cpp).
+  expect_error(run_eifkit({"describe-eif"}),
+               "--eif-path is required");
 }
 
 TEST(CommandLine, UnknownFlagsAreNamedBeforeMissingRequirements) {
@@ -112,8 +111,8 @@ TEST(CommandLine, NoInternalArgumentNames) {
                dir / "none.json" + ": no such file");
   expect_error(run_eifkit({}),
                "a command is required; the commands are: build, describe, pcr, "
-               "keygen, sign, verify, extract, run, policy, attest, attestation, diff (see eifkit "
-               "--help)");
+               "keygen, sign, verify, extract, run, policy, attest, attestation, diff, ls, "
+               "build-enclave, describe-eif, sign-eif (see eifkit --help)");
 }
 
 TEST(CommandLine, FlagValuesThatLookLikeWordsAreNotCommands) {

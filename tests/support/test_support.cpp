@@ -92,7 +92,12 @@ RunResult run_eifkit(const std::vector<std::string>& args, const std::vector<std
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) {
     // A test controls SOURCE_DATE_EPOCH itself.
-    if (std::string(*e).rfind("SOURCE_DATE_EPOCH=", 0) != 0) env_strings.emplace_back(*e);
+    std::string entry = *e;
+    // An assignment in `env` replaces the inherited one (getenv finds the first).
+    bool replaced = std::any_of(env.begin(), env.end(), [&](const std::string& given) {
+      return given.substr(0, given.find('=') + 1) == entry.substr(0, entry.find('=') + 1);
+    });
+    if (entry.rfind("SOURCE_DATE_EPOCH=", 0) != 0 && !replaced) env_strings.push_back(entry);
   }
   env_strings.insert(env_strings.end(), env.begin(), env.end());
   std::vector<char*> envp;
