@@ -76,6 +76,13 @@ read -r eif_s eif_kib eif_rc < <(measure "$eifkit" build --image "$work/image.ta
 eif_err=$(cat "$work/stderr")
 size=$(stat -c %s "$work/app.eif" 2>/dev/null || echo 0)
 rm -f "$work/app.eif"
+# The same image in nitro-cli's layout (build --compat nitro-cli), right after.
+: > "$work/stderr"
+read -r compat_s compat_kib compat_rc < <(measure "$eifkit" build --image "$work/image.tar" \
+  --compat nitro-cli --kernel "$vectors/eif/inputs/kernel.bin" --init "$vectors/ramdisk/init.bin" \
+  --build-time 2024-01-01T00:00:00+00:00 --output "$work/app.eif")
+compat_err=$(cat "$work/stderr")
+rm -f "$work/app.eif"
 
 # The Docker-less alternative, on the same archive. umoci needs --rootless when not root.
 rootless=()
@@ -131,5 +138,16 @@ else
   alt_ratio=FAILED
   printf 'skopeo+umoci+cpio (ramdisk only): FAILED at %s (exit %s): %s\n' "$alt_step" "$alt_rc" "$alt_err"
 fi
+if [ "$compat_rc" = 0 ] && [ "$eif_rc" = 0 ]; then
+  compat_ratio=$(ratio "$compat_s" "$eif_s")
+  printf 'eifkit build --image --compat nitro-cli: %6.2f s  %7d KiB peak RSS  (%.2fx the default layout)\n' \
+    "$compat_s" "$compat_kib" "$compat_ratio"
+else
+  compat_ratio=FAILED
+  printf 'eifkit build --image --compat nitro-cli: FAILED (exit %s): %s\n' "$compat_rc" "$compat_err"
+fi
 printf 'RATIO image_build_vs_serial_floor %s 0.9 %s 131072\n' "$eif_ratio" "$eif_kib"
+# Within 10 % of the default layout, in time and in memory.
+printf 'RATIO image_build_compat_vs_default %s 1.1 %s %s\n' "$compat_ratio" "$compat_kib" \
+  "$(( ${eif_kib:-0} * 11 / 10 ))"
 printf 'RATIO image_build_vs_skopeo_umoci_cpio %s - %s -\n' "$alt_ratio" "$eif_kib"

@@ -32,7 +32,7 @@ is_number() { [[ $1 =~ ^[0-9]*\.?[0-9]+$ ]]; }
 le() { [ "$(echo "$1 <= $2" | bc -l)" = 1 ]; }  # le A B: A <= B
 
 expected=(eif_build_vs_sha384sum describe_vs_sha384sum image_build_vs_serial_floor
-  image_build_vs_skopeo_umoci_cpio diff_large_vs_sha384sum diff_many_vs_sha384sum)
+  image_build_compat_vs_default image_build_vs_skopeo_umoci_cpio diff_large_vs_sha384sum diff_many_vs_sha384sum)
 bad=0
 echo "summary (ratio = eifkit's time / the baseline's; met when at most the target):"
 printf '%-34s %8s %7s  %-11s %10s %10s  %s\n' ratio value target time 'peak KiB' 'limit KiB' memory

@@ -18,19 +18,20 @@
 namespace eifkit {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::Not;
 using test::run_eifkit;
 using test::RunResult;
 using test::ScratchDir;
 using test::vector_path;
+using ::testing::HasSubstr;
+using ::testing::Not;
 using json = nlohmann::json;
 
-const std::vector<std::string> kCases = {"a-cmd-only",        "b-entrypoint-only",
-                                         "c-entrypoint-cmd",  "e-hardlinks",
-                                         "f-whiteout-opaque", "g-special-files"};
+const std::vector<std::string> kCases = {"a-cmd-only",  "b-entrypoint-only", "c-entrypoint-cmd",
+                                         "e-hardlinks", "f-whiteout-opaque", "g-special-files"};
 
-std::string nitro(const std::string& name) { return vector_path("nitro-cli/" + name); }
+std::string nitro(const std::string& name) {
+  return vector_path("nitro-cli/" + name);
+}
 
 std::string first_line(const std::string& path) {
   std::ifstream in(path);
@@ -40,8 +41,9 @@ std::string first_line(const std::string& path) {
 }
 
 std::vector<std::string> boot_args() {
-  return {"--kernel", vector_path("eif/inputs/kernel.bin"), "--init",
-          vector_path("ramdisk/init.bin"), "--nsm", vector_path("ramdisk/nsm.ko.bin")};
+  return {"--kernel", vector_path("eif/inputs/kernel.bin"),
+          "--init",   vector_path("ramdisk/init.bin"),
+          "--nsm",    vector_path("ramdisk/nsm.ko.bin")};
 }
 
 RunResult build(const std::string& image, std::vector<std::string> extra) {
@@ -71,8 +73,8 @@ std::string make_blobs(const ScratchDir& dir) {
 TEST(NitroCliCompat, MeasureOnlyGivesNitroClisPcr2AndTheDefaultLayoutsPcr1) {
   for (const std::string& c : kCases) {
     SCOPED_TRACE(c);
-    json compat = measurements(build(nitro(c) + "/image.tar", {"--compat", "nitro-cli",
-                                                               "--measure-only"}));
+    json compat =
+        measurements(build(nitro(c) + "/image.tar", {"--compat", "nitro-cli", "--measure-only"}));
     EXPECT_EQ(compat["PCR2"], first_line(nitro(c) + "/pcr2"));
     ScratchDir dir;
     json normal = measurements(build(nitro(c) + "/image.tar", {"--output", dir / "x.eif"}));
@@ -81,6 +83,31 @@ TEST(NitroCliCompat, MeasureOnlyGivesNitroClisPcr2AndTheDefaultLayoutsPcr1) {
     // --measure-only writes nothing.
     EXPECT_EQ(dir.entries(), std::vector<std::string>{"x.eif"});
   }
+}
+
+TEST(NitroCliCompat, MeasureOnlyTakesNoOutputAndNoRecord) {
+  ScratchDir dir;
+  const std::string image = nitro("a-cmd-only") + "/image.tar";
+  RunResult both = build(image, {"--measure-only", "--output", dir / "x.eif"});
+  EXPECT_EQ(both.status, 2);
+  EXPECT_EQ(both.err, "eifkit: --output: not used with --measure-only\n");
+  RunResult record = build(image, {"--measure-only", "--measurements-out", dir / "r.json"});
+  EXPECT_EQ(record.status, 2);
+  EXPECT_THAT(record.err, HasSubstr("--measurements-out records the EIF's digests"));
+  RunResult neither = build(image, {});
+  EXPECT_EQ(neither.status, 2);
+  EXPECT_EQ(neither.err, "eifkit: build needs --output FILE (or --measure-only)\n");
+  EXPECT_TRUE(dir.entries().empty());
+  // The low-level form measures too, and --compat is only for image builds.
+  RunResult low =
+      run_eifkit({"build", "--kernel", vector_path("eif/inputs/kernel.bin"), "--ramdisk",
+                  vector_path("ramdisk/bootstrap-linuxkit.cpio"), "--measure-only"});
+  EXPECT_EQ(low.status, 0) << low.err;
+  RunResult compat_low = run_eifkit({"build", "--kernel", vector_path("eif/inputs/kernel.bin"),
+                                     "--ramdisk", vector_path("ramdisk/bootstrap-linuxkit.cpio"),
+                                     "--measure-only", "--compat", "nitro-cli"});
+  EXPECT_EQ(compat_low.status, 2);
+  EXPECT_EQ(compat_low.err, "eifkit: --compat: only for an image build (--image, --rootfs-tar)\n");
 }
 
 TEST(NitroCliCompat, Pcr0IsThatOfAnEifHoldingNitroClisRamdiskAndDiffSaysIdentical) {
@@ -102,13 +129,13 @@ TEST(NitroCliCompat, Pcr0IsThatOfAnEifHoldingNitroClisRamdiskAndDiffSaysIdentica
 
   // The default layout's EIF differs, and diff names the files, file by file by default.
   ASSERT_EQ(build(nitro(c) + "/image.tar", {"--output", dir / "default.eif"}).status, 0);
-  RunResult differ = run_eifkit({"diff", dir / "default.eif", dir / "theirs.eif",
-                                 "--format", "text"});
+  RunResult differ =
+      run_eifkit({"diff", dir / "default.eif", dir / "theirs.eif", "--format", "text"});
   EXPECT_EQ(differ.status, 1);
   EXPECT_THAT(differ.out, HasSubstr("rootfs/data/b/two-link"));
   EXPECT_THAT(differ.out, HasSubstr("rootfs/etc/hosts"));
-  RunResult bytes_only = run_eifkit({"diff", dir / "default.eif", dir / "theirs.eif",
-                                     "--format", "text", "--no-ramdisk-files"});
+  RunResult bytes_only = run_eifkit(
+      {"diff", dir / "default.eif", dir / "theirs.eif", "--format", "text", "--no-ramdisk-files"});
   EXPECT_EQ(bytes_only.status, 1);
   EXPECT_THAT(bytes_only.out, Not(HasSubstr("rootfs/data/b/two-link")));
   EXPECT_THAT(bytes_only.out, HasSubstr("--no-ramdisk-files was given"));
@@ -116,15 +143,16 @@ TEST(NitroCliCompat, Pcr0IsThatOfAnEifHoldingNitroClisRamdiskAndDiffSaysIdentica
 
 TEST(NitroCliCompat, ImplicitParentsAreReportedAndDatedWithTheBuildTime) {
   ScratchDir dir;
-  RunResult r = build(nitro("k-implicit-parents") + "/image.tar",
-                      {"--compat", "nitro-cli", "--output", dir / "k.eif", "--measurements-out",
-                       dir / "k.json"});
+  RunResult r = build(
+      nitro("k-implicit-parents") + "/image.tar",
+      {"--compat", "nitro-cli", "--output", dir / "k.eif", "--measurements-out", dir / "k.json"});
   ASSERT_EQ(r.status, 0) << r.err;
   json out = json::parse(r.out);
   EXPECT_EQ(out["NitroCliReproducible"], false);
   EXPECT_EQ(out["LoadTimeDependent"][0]["Directories"], json({"p", "p/q", "x", "x/y"}));
-  EXPECT_THAT(out["LoadTimeDependent"][0]["Layer"].get<std::string>(),
-              HasSubstr("1649d99435b5fc1b79dacc0878a3893d6fb0504cf9e81dcd57d6717d689caa27/layer.tar"));
+  EXPECT_THAT(
+      out["LoadTimeDependent"][0]["Layer"].get<std::string>(),
+      HasSubstr("1649d99435b5fc1b79dacc0878a3893d6fb0504cf9e81dcd57d6717d689caa27/layer.tar"));
   EXPECT_THAT(r.err, HasSubstr("eifkit: warning: "));
   EXPECT_THAT(r.err, HasSubstr("leaves out 4 parent directories (p, p/q, x, x/y)"));
   json record = test::read_json(dir / "k.json");
@@ -147,8 +175,8 @@ TEST(NitroCliCompat, LsListsTheRamdiskInOrderAsTextAndJsonLines) {
                                   "rootfs/data/b/three -> ../a/three-3\n"));
   EXPECT_THAT(text.out, HasSubstr("-rwxr-xr-x 0/0        160 2017-04-18 16:30:00 "
                                   "rootfs/etc/hosts\n"));
-  RunResult jsonl = run_eifkit({"ls", nitro("e-hardlinks") + "/image.tar", "--compat",
-                                "nitro-cli", "--format", "jsonl"});
+  RunResult jsonl = run_eifkit(
+      {"ls", nitro("e-hardlinks") + "/image.tar", "--compat", "nitro-cli", "--format", "jsonl"});
   ASSERT_EQ(jsonl.status, 0) << jsonl.err;
   std::vector<json> entries;
   std::istringstream in(jsonl.out);
@@ -162,8 +190,7 @@ TEST(NitroCliCompat, LsListsTheRamdiskInOrderAsTextAndJsonLines) {
   EXPECT_EQ(busybox["Name"], "rootfs/bin/busybox");
   EXPECT_EQ(busybox["Size"], 1982256);
   // sha256sum of the busybox the image holds, computed outside eifkit.
-  EXPECT_EQ(busybox["Sha256"],
-            "3d9f2889d6782537624a4e1a10e68a2ddd53e0ee8bac02676f27308f42ec6bf6");
+  EXPECT_EQ(busybox["Sha256"], "3d9f2889d6782537624a4e1a10e68a2ddd53e0ee8bac02676f27308f42ec6bf6");
   // An image without a command still lists, with a note.
   ScratchDir dir;
   test::write_layer_tar(dir / "l.tar", {test::TarSpec::file("hello", "hi\n")});
@@ -189,17 +216,18 @@ TEST(NitroCliCompat, BuildEnclaveDescribeEifAndSignEifAsNitroCliSpellsThem) {
   RunResult described = run_eifkit({"describe-eif", "--eif-path", dir / "app.eif"});
   ASSERT_EQ(described.status, 0) << described.err;
   EXPECT_EQ(json::parse(described.out)["Measurements"]["PCR0"], m["PCR0"]);
-  RunResult signed_ = run_eifkit({"sign-eif", "--eif-path", dir / "app.eif",
-                                  "--signing-certificate", vector_path("eif/inputs/signing-cert.pem"),
-                                  "--private-key", vector_path("eif/inputs/signing-key.pem")});
+  RunResult signed_ =
+      run_eifkit({"sign-eif", "--eif-path", dir / "app.eif", "--signing-certificate",
+                  vector_path("eif/inputs/signing-cert.pem"), "--private-key",
+                  vector_path("eif/inputs/signing-key.pem")});
   ASSERT_EQ(signed_.status, 0) << signed_.err;
   json s = json::parse(signed_.out)["Measurements"];
   EXPECT_EQ(s["PCR0"], m["PCR0"]);
   EXPECT_EQ(s["PCR8"].get<std::string>().size(), 96u);
   // --docker-dir builds from a Dockerfile, which needs a daemon: refused with the way out.
-  RunResult dir_form = run_eifkit({"build-enclave", "--docker-dir", ".", "--docker-uri", "x",
-                                   "--output-file", dir / "d.eif"},
-                                  {"NITRO_CLI_BLOBS=" + blobs});
+  RunResult dir_form = run_eifkit(
+      {"build-enclave", "--docker-dir", ".", "--docker-uri", "x", "--output-file", dir / "d.eif"},
+      {"NITRO_CLI_BLOBS=" + blobs});
   EXPECT_EQ(dir_form.status, 2);
   EXPECT_THAT(dir_form.err, HasSubstr("--docker-dir: eifkit builds from an image"));
 }
@@ -223,23 +251,23 @@ TEST(NitroCliCompat, BuildEnclaveReadsAnImageFromTheDockerDaemon) {
   std::string blobs = make_blobs(dir);
   std::string bin = fake_docker(dir, "oracle/a-cmd-only:1", nitro("a-cmd-only") + "/image.tar");
   std::string path = "PATH=" + bin + ":/usr/bin:/bin";
-  RunResult r = run_eifkit({"build-enclave", "--docker-uri", "oracle/a-cmd-only:1",
-                            "--output-file", dir / "app.eif"},
-                           {"NITRO_CLI_BLOBS=" + blobs, path});
+  RunResult r = run_eifkit(
+      {"build-enclave", "--docker-uri", "oracle/a-cmd-only:1", "--output-file", dir / "app.eif"},
+      {"NITRO_CLI_BLOBS=" + blobs, path});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(json::parse(r.out)["Measurements"]["PCR2"], first_line(nitro("a-cmd-only") + "/pcr2"));
   EXPECT_THAT(r.err, HasSubstr("oracle/a-cmd-only:1 is not a file here: reading it from the "
                                "Docker daemon (docker save)"));
-  RunResult missing = run_eifkit({"build-enclave", "--docker-uri", "nope:1", "--output-file",
-                                  dir / "nope.eif"},
-                                 {"NITRO_CLI_BLOBS=" + blobs, path});
+  RunResult missing =
+      run_eifkit({"build-enclave", "--docker-uri", "nope:1", "--output-file", dir / "nope.eif"},
+                 {"NITRO_CLI_BLOBS=" + blobs, path});
   EXPECT_EQ(missing.status, 2);
   EXPECT_THAT(missing.err,
               HasSubstr("nope:1: not an image file or OCI layout, and `docker save nope:1` "
                         "failed: Error response from daemon: reference does not exist"));
-  RunResult no_docker = run_eifkit({"build-enclave", "--docker-uri", "nope:1", "--output-file",
-                                    dir / "nope.eif"},
-                                   {"NITRO_CLI_BLOBS=" + blobs, "PATH=" + (dir / "empty")});
+  RunResult no_docker =
+      run_eifkit({"build-enclave", "--docker-uri", "nope:1", "--output-file", dir / "nope.eif"},
+                 {"NITRO_CLI_BLOBS=" + blobs, "PATH=" + (dir / "empty")});
   EXPECT_EQ(no_docker.status, 2);
   EXPECT_THAT(no_docker.err, HasSubstr("nope:1: not an image file or OCI layout, and no Docker"));
   EXPECT_FALSE(std::filesystem::exists(dir / "nope.eif"));
@@ -255,8 +283,8 @@ TEST(NitroCliCompat, RefusesWhatNitroCliRefusesOrCorrupts) {
                           ": the image has neither Cmd nor Entrypoint, which nitro-cli refuses "
                           "(give --cmd)\n");
   // --cmd makes it buildable, and says the PCR2 is no longer nitro-cli's.
-  RunResult given = build(dir / "nocmd.tar", {"--compat", "nitro-cli", "--measure-only", "--cmd",
-                                              "/hello"});
+  RunResult given =
+      build(dir / "nocmd.tar", {"--compat", "nitro-cli", "--measure-only", "--cmd", "/hello"});
   EXPECT_EQ(given.status, 0) << given.err;
   EXPECT_THAT(given.err, HasSubstr("eifkit: note: /cmd is [\"/hello\"] from --cmd, not the "
                                    "image's []: PCR2 is not the one nitro-cli gives this image"));
@@ -285,8 +313,8 @@ TEST(NitroCliCompat, RefusesWhatNitroCliRefusesOrCorrupts) {
 
   // An architecture nitro-cli does not build.
   test::write_docker_archive(dir / "ppc.tar", {dir / "l.tar"}, {{"Cmd", {"/hello"}}}, "ppc64le");
-  RunResult ppc = build(dir / "ppc.tar", {"--compat", "nitro-cli", "--measure-only",
-                                          "--platform", "linux/ppc64le"});
+  RunResult ppc = build(dir / "ppc.tar",
+                        {"--compat", "nitro-cli", "--measure-only", "--platform", "linux/ppc64le"});
   EXPECT_EQ(ppc.status, 2);
   EXPECT_THAT(ppc.err, HasSubstr("cannot run in an enclave"));
 }
@@ -300,13 +328,13 @@ TEST(NitroCliCompat, DockerLoadSemanticsForParentsAndWhiteouts) {
   d.gid = 6;
   test::write_layer_tar(dir / "l1.tar", {test::TarSpec::symlink("lib", "usr/lib"), d,
                                          test::TarSpec::file("d/old", "o")});
-  test::write_layer_tar(dir / "l2.tar", {test::TarSpec::file("lib/x", "x"),
-                                         test::TarSpec::file("d/new", "n"),
-                                         test::TarSpec::whiteout("ghost", "gone")});
+  test::write_layer_tar(dir / "l2.tar",
+                        {test::TarSpec::file("lib/x", "x"), test::TarSpec::file("d/new", "n"),
+                         test::TarSpec::whiteout("ghost", "gone")});
   test::write_docker_archive(dir / "img.tar", {dir / "l1.tar", dir / "l2.tar"},
                              {{"Cmd", {"/lib/x"}}});
-  RunResult ls = run_eifkit({"ls", dir / "img.tar", "--compat", "nitro-cli", "--build-time",
-                             "2024-01-01T00:00:00Z"});
+  RunResult ls = run_eifkit(
+      {"ls", dir / "img.tar", "--compat", "nitro-cli", "--build-time", "2024-01-01T00:00:00Z"});
   ASSERT_EQ(ls.status, 0) << ls.err;
   // Docker makes each missing parent in the upper layer: 0755 root, at load time; the lower
   // directory keeps its contents, the lower symlink is hidden by the new directory.

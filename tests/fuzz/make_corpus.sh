@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 
 rm -rf "$out"
 for t in eif_describe eif_ramdisk_list cpio_reader signature_section rootfs_tar image_archive \
-         policy_check build_record attestation_document eif_diff pkcs11_uri; do
+         policy_check build_record attestation_document eif_diff pkcs11_uri nitro_cli_image; do
   mkdir -p "$out/$t"
   if [ -d "$here/seeds/$t" ]; then cp "$here/seeds/$t"/* "$out/$t/" 2>/dev/null || true; fi
 done
@@ -77,6 +77,7 @@ done
 
 # Container images: the docker save sample, and the same as an OCI archive.
 cp "$testdata/sample-image.tar" "$out/image_archive/docker-save.tar"
+cp "$testdata/sample-image.tar" "$out/nitro_cli_image/docker-save.tar"
 if command -v skopeo > /dev/null; then
   skopeo --insecure-policy copy -q "docker-archive:$testdata/sample-image.tar" \
     "oci-archive:$out/image_archive/oci-archive.tar:sample:1.0" || true

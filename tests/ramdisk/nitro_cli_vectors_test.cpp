@@ -29,7 +29,9 @@ const Platform kAmd64 = [] {
 // 2024-01-01T00:00:00Z: the build time the load-time-dependent directories get.
 constexpr int64_t kBuildTime = 1704067200;
 
-std::string case_dir(const std::string& name) { return test::vector_path("nitro-cli/" + name); }
+std::string case_dir(const std::string& name) {
+  return test::vector_path("nitro-cli/" + name);
+}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
@@ -77,8 +79,8 @@ class Capture : public ByteSink, CpioEntryHandler {
   }
   void end() override {
     char buf[256];
-    std::snprintf(buf, sizeof buf, "%u\t0%06o\t%u\t%u\t%u\t%u\t%u\t%u\t%u\t%u\t%u\t0\t", header_.ino,
-                  header_.mode, header_.uid, header_.gid, header_.nlink, header_.mtime,
+    std::snprintf(buf, sizeof buf, "%u\t0%06o\t%u\t%u\t%u\t%u\t%u\t%u\t%u\t%u\t%u\t0\t",
+                  header_.ino, header_.mode, header_.uid, header_.gid, header_.nlink, header_.mtime,
                   header_.filesize, header_.dev_major, header_.dev_minor, header_.rdev_major,
                   header_.rdev_minor);
     std::string row = buf + header_.name;
