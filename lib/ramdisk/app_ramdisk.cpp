@@ -9,6 +9,7 @@
 #include "lib/base/error.h"
 #include "lib/base/file_range.h"
 #include "lib/cpio/cpio_writer.h"
+#include "lib/ramdisk/inode_entry.h"
 
 namespace eifkit {
 
@@ -53,28 +54,10 @@ class Writer {
   void entry(const std::string& path, const FsNode& node) {
     const Inode& inode = *node.inode;
     CpioMeta meta = meta_of(inode);
-    switch (inode.type) {
-      case TarEntry::Type::kDirectory:
-        cpio_.add_directory(path, meta);
-        return;
-      case TarEntry::Type::kSymlink:
-        cpio_.add_symlink(path, inode.link_target, meta);
-        return;
-      case TarEntry::Type::kCharDevice:
-      case TarEntry::Type::kBlockDevice:
-        cpio_.add_device(
-            path,
-            inode.type == TarEntry::Type::kCharDevice ? DeviceType::kChar : DeviceType::kBlock,
-            inode.rdev_major, inode.rdev_minor, meta);
-        return;
-      case TarEntry::Type::kFifo:
-        cpio_.add_fifo(path, meta);
-        return;
-      case TarEntry::Type::kFile:
-        file(path, inode, meta);
-        return;
-      case TarEntry::Type::kHardlink:
-        break;  // resolved to a shared inode while flattening
+    if (inode.type == TarEntry::Type::kFile) {
+      file(path, inode, meta);
+    } else {
+      write_non_file_entry(cpio_, path, inode, meta);
     }
   }
 

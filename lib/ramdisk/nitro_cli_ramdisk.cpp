@@ -8,6 +8,7 @@
 #include "lib/base/file_range.h"
 #include "lib/cpio/cpio_writer.h"
 #include "lib/ramdisk/bootstrap_ramdisk.h"
+#include "lib/ramdisk/inode_entry.h"
 
 namespace eifkit {
 
@@ -139,31 +140,9 @@ class Exporter {
   }
 
   void write(const std::string& name, const Inode& inode, const CpioMeta& m) {
-    switch (inode.type) {
-      case TarEntry::Type::kDirectory:
-        cpio_.add_directory(name, m);
-        return;
-      case TarEntry::Type::kSymlink:
-        cpio_.add_symlink(name, inode.link_target, m);
-        return;
-      case TarEntry::Type::kCharDevice:
-      case TarEntry::Type::kBlockDevice:
-        cpio_.add_device(
-            name,
-            inode.type == TarEntry::Type::kCharDevice ? DeviceType::kChar : DeviceType::kBlock,
-            inode.rdev_major, inode.rdev_minor, m);
-        return;
-      case TarEntry::Type::kFifo:
-        cpio_.add_fifo(name, m);
-        return;
-      case TarEntry::Type::kFile: {
-        FileRange data(image_.spool->file(), inode.spool_offset, inode.size);
-        cpio_.add_file(name, m, inode.size, data);
-        return;
-      }
-      case TarEntry::Type::kHardlink:
-        return;  // resolved to a shared inode while flattening
-    }
+    if (write_non_file_entry(cpio_, name, inode, m)) return;
+    FileRange data(image_.spool->file(), inode.spool_offset, inode.size);
+    cpio_.add_file(name, m, inode.size, data);
   }
 
   CpioWriter cpio_;
