@@ -282,6 +282,7 @@ TEST(NitroCliCompat, RefusesWhatNitroCliRefusesOrCorrupts) {
   EXPECT_EQ(none.err, "eifkit: " + (dir / "nocmd.tar") +
                           ": the image has neither Cmd nor Entrypoint, which nitro-cli refuses "
                           "(give --cmd)\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "a.eif"));
   // --cmd makes it buildable, and says the PCR2 is no longer nitro-cli's.
   RunResult given =
       build(dir / "nocmd.tar", {"--compat", "nitro-cli", "--measure-only", "--cmd", "/hello"});
@@ -289,27 +290,35 @@ TEST(NitroCliCompat, RefusesWhatNitroCliRefusesOrCorrupts) {
   EXPECT_THAT(given.err, HasSubstr("eifkit: note: /cmd is [\"/hello\"] from --cmd, not the "
                                    "image's []: PCR2 is not the one nitro-cli gives this image"));
 
-  test::TarSpec future = test::TarSpec::file("late", "x", 0755);
-  future.mtime = int64_t{1} << 32;
-  test::write_layer_tar(dir / "f.tar", {future});
-  test::write_docker_archive(dir / "future.tar", {dir / "f.tar"}, {{"Cmd", {"/late"}}});
-  RunResult late = build(dir / "future.tar", {"--compat", "nitro-cli", "--output", dir / "b.eif"});
-  EXPECT_EQ(late.status, 2);
-  EXPECT_THAT(late.err, HasSubstr("rootfs/late: mtime 4294967296 is outside "
-                                  "1970-01-01..2106-02-07, which linuxkit writes into a corrupt "
-                                  "cpio header: nitro-cli cannot build this image"));
-  // The default layout builds it.
-  RunResult default_layout = build(dir / "future.tar", {"--output", dir / "c.eif"});
-  EXPECT_EQ(default_layout.status, 0) << default_layout.err;
+  for (int64_t mtime : {int64_t{1} << 32, int64_t{-1}}) {
+    test::TarSpec odd = test::TarSpec::file("late", "x", 0755);
+    odd.mtime = mtime;
+    test::write_layer_tar(dir / "f.tar", {odd});
+    test::write_docker_archive(dir / "odd.tar", {dir / "f.tar"}, {{"Cmd", {"/late"}}});
+    RunResult late = build(dir / "odd.tar", {"--compat", "nitro-cli", "--output", dir / "b.eif"});
+    EXPECT_EQ(late.status, 2);
+    EXPECT_EQ(late.err, "eifkit: " + (dir / "odd.tar") + ": rootfs/late: mtime " +
+                            std::to_string(mtime) +
+                            " is outside 1970-01-01..2106-02-07, which linuxkit writes into a "
+                            "corrupt cpio header: nitro-cli cannot build this image\n");
+    EXPECT_FALSE(std::filesystem::exists(dir / "b.eif"));
+    // The default layout builds it (the mtime clamped into newc's range).
+    RunResult default_layout = build(dir / "odd.tar", {"--measure-only"});
+    EXPECT_EQ(default_layout.status, 0) << default_layout.err;
+  }
 
   // A hard link into a lower layer: docker load refuses the layer.
   test::write_layer_tar(dir / "l1.tar", {test::TarSpec::file("a", "x")});
   test::write_layer_tar(dir / "l2.tar", {test::TarSpec::hardlink("b", "a")});
   test::write_docker_archive(dir / "cross.tar", {dir / "l1.tar", dir / "l2.tar"},
                              {{"Cmd", {"/a"}}});
-  RunResult cross = build(dir / "cross.tar", {"--compat", "nitro-cli", "--measure-only"});
+  RunResult cross = build(dir / "cross.tar", {"--compat", "nitro-cli", "--output", dir / "c.eif"});
   EXPECT_EQ(cross.status, 2);
-  EXPECT_THAT(cross.err, HasSubstr("b: hard link to a, which an earlier layer holds"));
+  EXPECT_EQ(cross.err, "eifkit: " + (dir / "cross.tar") +
+                           ": layer1.tar: b: hard link to a, which an earlier layer holds: Docker "
+                           "extracts each layer alone and refuses such a link, so nitro-cli "
+                           "cannot build this image\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "c.eif"));
 
   // An architecture nitro-cli does not build.
   test::write_docker_archive(dir / "ppc.tar", {dir / "l.tar"}, {{"Cmd", {"/hello"}}}, "ppc64le");
