@@ -76,13 +76,31 @@ read -r eif_s eif_kib eif_rc < <(measure "$eifkit" build --image "$work/image.ta
 eif_err=$(cat "$work/stderr")
 size=$(stat -c %s "$work/app.eif" 2>/dev/null || echo 0)
 rm -f "$work/app.eif"
-# The same image in nitro-cli's layout (build --compat nitro-cli), right after.
+# The same image in nitro-cli's layout (build --compat nitro-cli) against the default layout,
+# alternately, twice each: the first build after the baselines runs on a different page cache
+# than the next, so each layout's faster run (and larger peak RSS) is compared.
+build_layout() {  # build_layout LAYOUT: "seconds peak_rss_kib exit_status"
+  measure "$eifkit" build --image "$work/image.tar" --compat "$1" \
+    --kernel "$vectors/eif/inputs/kernel.bin" --init "$vectors/ramdisk/init.bin" \
+    --build-time 2024-01-01T00:00:00+00:00 --output "$work/app.eif"
+  rm -f "$work/app.eif"
+}
 : > "$work/stderr"
-read -r compat_s compat_kib compat_rc < <(measure "$eifkit" build --image "$work/image.tar" \
-  --compat nitro-cli --kernel "$vectors/eif/inputs/kernel.bin" --init "$vectors/ramdisk/init.bin" \
-  --build-time 2024-01-01T00:00:00+00:00 --output "$work/app.eif")
+default_s= default_kib=0 compat_s= compat_kib=0 compat_rc=0
+for _ in 1 2; do
+  for layout in eifkit nitro-cli; do
+    read -r s kib rc < <(build_layout "$layout")
+    [ "$rc" = 0 ] || compat_rc=$rc
+    if [ "$layout" = eifkit ]; then
+      [ -z "$default_s" ] || [ "$(echo "$s < $default_s" | bc)" = 1 ] && default_s=$s
+      [ "$kib" -gt "$default_kib" ] && default_kib=$kib
+    else
+      [ -z "$compat_s" ] || [ "$(echo "$s < $compat_s" | bc)" = 1 ] && compat_s=$s
+      [ "$kib" -gt "$compat_kib" ] && compat_kib=$kib
+    fi
+  done
+done
 compat_err=$(cat "$work/stderr")
-rm -f "$work/app.eif"
 
 # The Docker-less alternative, on the same archive. umoci needs --rootless when not root.
 rootless=()
@@ -138,10 +156,10 @@ else
   alt_ratio=FAILED
   printf 'skopeo+umoci+cpio (ramdisk only): FAILED at %s (exit %s): %s\n' "$alt_step" "$alt_rc" "$alt_err"
 fi
-if [ "$compat_rc" = 0 ] && [ "$eif_rc" = 0 ]; then
-  compat_ratio=$(ratio "$compat_s" "$eif_s")
-  printf 'eifkit build --image --compat nitro-cli: %6.2f s  %7d KiB peak RSS  (%.2fx the default layout)\n' \
-    "$compat_s" "$compat_kib" "$compat_ratio"
+if [ "$compat_rc" = 0 ]; then
+  compat_ratio=$(ratio "$compat_s" "$default_s")
+  printf 'layouts, faster of two alternate runs: default %6.2f s %7d KiB, --compat nitro-cli %6.2f s %7d KiB (%.2fx)\n' \
+    "$default_s" "$default_kib" "$compat_s" "$compat_kib" "$compat_ratio"
 else
   compat_ratio=FAILED
   printf 'eifkit build --image --compat nitro-cli: FAILED (exit %s): %s\n' "$compat_rc" "$compat_err"
@@ -149,5 +167,5 @@ fi
 printf 'RATIO image_build_vs_serial_floor %s 0.9 %s 131072\n' "$eif_ratio" "$eif_kib"
 # Within 10 % of the default layout, in time and in memory.
 printf 'RATIO image_build_compat_vs_default %s 1.1 %s %s\n' "$compat_ratio" "$compat_kib" \
-  "$(( ${eif_kib:-0} * 11 / 10 ))"
+  "$(( default_kib * 11 / 10 ))"
 printf 'RATIO image_build_vs_skopeo_umoci_cpio %s - %s -\n' "$alt_ratio" "$eif_kib"

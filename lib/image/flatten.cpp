@@ -40,6 +40,20 @@ static void copy_attributes(Inode& to, const TarEntry& from) {
   to.mtime = from.mtime;
 }
 
+// Docker sets the times of everything but a symlink through a Chtimes that turns a time
+// before 1970, or past what Go's nanosecond clock holds (2262), into 1970-01-01; a symlink's
+// it sets as they are.
+static int64_t docker_loaded_mtime(const TarEntry& entry) {
+  constexpr int64_t kMaxNanosecondSeconds = 9223372036;  // INT64_MAX ns
+  if (entry.type == TarEntry::Type::kSymlink) return entry.mtime;
+  return entry.mtime < 0 || entry.mtime > kMaxNanosecondSeconds ? 0 : entry.mtime;
+}
+
+void Flattener::set_attributes(Inode& to, const TarEntry& from) const {
+  copy_attributes(to, from);
+  if (options_.docker_parents) to.mtime = docker_loaded_mtime(from);
+}
+
 Flattener::Flattener(const ImageLimits& limits, FlattenOptions options)
     : limits_(limits), options_(options) {
   image_.root = make_dir_node(0);
@@ -154,13 +168,24 @@ void Flattener::apply_entry(const TarEntry& entry, const SpoolEntryData& data,
     if (!found || found->is_dir()) {
       where("hard link to " + entry.link_target + ", which is not an earlier file in the image");
     }
-    if (options_.docker_parents) link_to_same_layer(found, entry, layer_name);
     node->inode = found->inode;
+    if (options_.docker_parents) {
+      link_to_same_layer(found, entry, layer_name);
+      // Docker lchowns the link's path, and chmods and dates it unless it is a symlink: the
+      // link's header sets the attributes of the inode both names share.
+      Inode& shared = *node->inode;
+      shared.uid = entry.uid;
+      shared.gid = entry.gid;
+      if (shared.type != TarEntry::Type::kSymlink) {
+        shared.mode = entry.mode;
+        shared.mtime = docker_loaded_mtime(entry);
+      }
+    }
   } else {
     node->inode = std::make_shared<Inode>();
     Inode& inode = *node->inode;
     inode.type = entry.type;
-    copy_attributes(inode, entry);
+    set_attributes(inode, entry);
     inode.link_target = entry.link_target;
     inode.rdev_major = entry.rdev_major;
     inode.rdev_minor = entry.rdev_minor;
@@ -182,7 +207,7 @@ void Flattener::apply_entry(const TarEntry& entry, const SpoolEntryData& data,
   auto existing = dir->children.find(name);
   if (existing != dir->children.end() && existing->second->is_dir() && node->is_dir()) {
     // A directory over a directory updates its attributes and merges the contents.
-    copy_attributes(*existing->second->inode, entry);
+    set_attributes(*existing->second->inode, entry);
     existing->second->layer = layer_;
     existing->second->implicit_parent = false;  // listed after all: its attributes are known
     return;

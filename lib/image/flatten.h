@@ -28,7 +28,9 @@ namespace eifkit {
 //     root:root, at the moment of the load (here: implicit_parent_mtime), and hides the lower
 //     layers' attributes of that directory (or a lower non-directory at that path);
 //   - a whiteout creates its parent directories the same way;
-//   - a hard link must point at a file of its own layer (Docker refuses the layer otherwise).
+//   - a hard link must point at a file of its own layer (Docker refuses the layer otherwise),
+//     and its header's owner, mode and mtime become those of the inode it shares;
+//   - an mtime before 1970 or after 2262 becomes 0, except a symlink's.
 struct FlattenOptions {
   bool docker_parents = false;
   int64_t implicit_parent_mtime = 0;
@@ -86,6 +88,8 @@ class Flattener {
                         const std::string& layer_name);
   void link_to_same_layer(const FsNode* target, const TarEntry& entry,
                           const std::string& layer_name) const;
+  // The entry's mode, owner and mtime, as Docker would set them in docker_parents mode.
+  void set_attributes(Inode& to, const TarEntry& from) const;
 
   FlattenedImage image_;
   size_t layer_ = 0;

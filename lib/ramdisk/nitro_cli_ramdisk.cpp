@@ -165,10 +165,18 @@ void check_nitro_cli_ramdisk(const FsNode& root, const std::string& source) {
     const Edit edit = edit_for(name);
     if (edit != Edit::kKeep) return;  // dropped, or given linuxkit's default time
     const Inode& inode = *node.inode;
-    if (inode.mtime < 0 || inode.mtime > int64_t{0xffffffff}) {
+    // The flattener already turned what Docker clamps to 0 into 0: what is left is what
+    // reaches linuxkit as it is.
+    if (inode.mtime < 0) {
       fail(source, "rootfs/" + name + ": mtime " + std::to_string(inode.mtime) +
-                       " is outside 1970-01-01..2106-02-07, which linuxkit writes into a corrupt "
-                       "cpio header: nitro-cli cannot build this image");
+                       " is before 1970, which Docker keeps on a symlink and linuxkit cannot "
+                       "write into a cpio header: nitro-cli cannot build this image");
+    }
+    if (inode.mtime > int64_t{0xffffffff}) {
+      fail(source, "rootfs/" + name + ": mtime " + std::to_string(inode.mtime) +
+                       " is after 2106-02-07, which linuxkit writes with more than the 8 hex "
+                       "digits of a cpio header, corrupting it: nitro-cli cannot build this "
+                       "image");
     }
     if (inode.type == TarEntry::Type::kFile && inode.size > 0xffffffffull) {
       fail(source, "rootfs/" + name + ": file is " + std::to_string(inode.size) +

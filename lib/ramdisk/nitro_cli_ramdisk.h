@@ -30,8 +30,8 @@ namespace eifkit {
 extern const std::string_view kLinuxkitHosts;
 
 // Refuses, before anything is written, what linuxkit would write into a corrupt cpio header
-// (nitro-cli's own output would be unusable): an mtime before 1970 or from 2106 on, a file of
-// 4 GiB or more. `source` names the image.
+// (nitro-cli's own output would be unusable): an mtime after 2106-02-07, one before 1970 (which
+// only a symlink keeps through Docker), a file of 4 GiB or more. `source` names the image.
 void check_nitro_cli_ramdisk(const FsNode& root, const std::string& source);
 
 // `image` is the flattened image with Docker's init layer applied.

@@ -290,22 +290,45 @@ TEST(NitroCliCompat, RefusesWhatNitroCliRefusesOrCorrupts) {
   EXPECT_THAT(given.err, HasSubstr("eifkit: note: /cmd is [\"/hello\"] from --cmd, not the "
                                    "image's []: PCR2 is not the one nitro-cli gives this image"));
 
-  for (int64_t mtime : {int64_t{1} << 32, int64_t{-1}}) {
-    test::TarSpec odd = test::TarSpec::file("late", "x", 0755);
-    odd.mtime = mtime;
-    test::write_layer_tar(dir / "f.tar", {odd});
-    test::write_docker_archive(dir / "odd.tar", {dir / "f.tar"}, {{"Cmd", {"/late"}}});
-    RunResult late = build(dir / "odd.tar", {"--compat", "nitro-cli", "--output", dir / "b.eif"});
-    EXPECT_EQ(late.status, 2);
-    EXPECT_EQ(late.err, "eifkit: " + (dir / "odd.tar") + ": rootfs/late: mtime " +
-                            std::to_string(mtime) +
-                            " is outside 1970-01-01..2106-02-07, which linuxkit writes into a "
-                            "corrupt cpio header: nitro-cli cannot build this image\n");
-    EXPECT_FALSE(std::filesystem::exists(dir / "b.eif"));
-    // The default layout builds it (the mtime clamped into newc's range).
-    RunResult default_layout = build(dir / "odd.tar", {"--measure-only"});
-    EXPECT_EQ(default_layout.status, 0) << default_layout.err;
-  }
+  test::TarSpec late = test::TarSpec::file("late", "x", 0755);
+  late.mtime = int64_t{1} << 32;
+  test::write_layer_tar(dir / "f.tar", {late});
+  test::write_docker_archive(dir / "late.tar", {dir / "f.tar"}, {{"Cmd", {"/late"}}});
+  RunResult refused = build(dir / "late.tar", {"--compat", "nitro-cli", "--output", dir / "b.eif"});
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_EQ(refused.err, "eifkit: " + (dir / "late.tar") +
+                             ": rootfs/late: mtime 4294967296 is after 2106-02-07, which linuxkit "
+                             "writes with more than the 8 hex digits of a cpio header, corrupting "
+                             "it: nitro-cli cannot build this image\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "b.eif"));
+  // The default layout builds it (the mtime clamped into newc's range).
+  RunResult default_layout = build(dir / "late.tar", {"--measure-only"});
+  EXPECT_EQ(default_layout.status, 0) << default_layout.err;
+
+  // Before 1970: Docker dates a file (and a time past 2262) 1970-01-01, but keeps a
+  // symlink's time, which linuxkit cannot write.
+  test::TarSpec early = test::TarSpec::file("early", "x", 0755);
+  early.mtime = -1;
+  test::TarSpec far = test::TarSpec::file("far", "x", 0755);
+  far.mtime = int64_t{10000000000};
+  test::TarSpec early_link = test::TarSpec::symlink("early-link", "early");
+  early_link.mtime = -1;
+  test::write_layer_tar(dir / "e.tar", {early, far});
+  test::write_docker_archive(dir / "early.tar", {dir / "e.tar"}, {{"Cmd", {"/early"}}});
+  RunResult listed = run_eifkit({"ls", dir / "early.tar", "--compat", "nitro-cli"});
+  EXPECT_EQ(listed.status, 0) << listed.err;
+  EXPECT_THAT(listed.out,
+              HasSubstr("-rwxr-xr-x 0/0          1 1970-01-01 00:00:00 rootfs/early\n"));
+  EXPECT_THAT(listed.out, HasSubstr("-rwxr-xr-x 0/0          1 1970-01-01 00:00:00 rootfs/far\n"));
+  test::write_layer_tar(dir / "s.tar", {early, early_link});
+  test::write_docker_archive(dir / "link.tar", {dir / "s.tar"}, {{"Cmd", {"/early"}}});
+  RunResult link = build(dir / "link.tar", {"--compat", "nitro-cli", "--output", dir / "b.eif"});
+  EXPECT_EQ(link.status, 2);
+  EXPECT_EQ(link.err, "eifkit: " + (dir / "link.tar") +
+                          ": rootfs/early-link: mtime -1 is before 1970, which Docker keeps on a "
+                          "symlink and linuxkit cannot write into a cpio header: nitro-cli cannot "
+                          "build this image\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "b.eif"));
 
   // A hard link into a lower layer: docker load refuses the layer.
   test::write_layer_tar(dir / "l1.tar", {test::TarSpec::file("a", "x")});
@@ -352,6 +375,19 @@ TEST(NitroCliCompat, DockerLoadSemanticsForParentsAndWhiteouts) {
   EXPECT_THAT(ls.out, HasSubstr("drwxr-xr-x 0/0          0 2024-01-01 00:00:00 rootfs/lib/\n"));
   EXPECT_THAT(ls.out, HasSubstr("drwxr-xr-x 0/0          0 2024-01-01 00:00:00 rootfs/ghost/\n"));
   EXPECT_THAT(ls.err, HasSubstr("leaves out 3 parent directories (d, ghost, lib)"));
+  // A hard link's header sets the attributes of the inode both names share, as Docker's
+  // lchown, chmod and chtimes of the link do.
+  test::TarSpec link = test::TarSpec::hardlink("h2", "h1");
+  link.mode = 0600;
+  link.uid = 7;
+  link.mtime = 1600000000;
+  test::write_layer_tar(dir / "h.tar", {test::TarSpec::file("h1", "one", 0644), link});
+  test::write_docker_archive(dir / "hard.tar", {dir / "h.tar"}, {{"Cmd", {"/h1"}}});
+  RunResult hard = run_eifkit({"ls", dir / "hard.tar", "--compat", "nitro-cli"});
+  ASSERT_EQ(hard.status, 0) << hard.err;
+  EXPECT_THAT(hard.out, HasSubstr("-rw------- 7/0          3 2020-09-13 12:26:40 rootfs/h1\n"));
+  EXPECT_THAT(hard.out,
+              HasSubstr("lrw------- 7/0          2 2020-09-13 12:26:40 rootfs/h2 -> h1\n"));
   // The default layout keeps the lower attributes, and refuses nothing here but the symlink.
   RunResult plain = run_eifkit({"ls", dir / "img.tar"});
   EXPECT_EQ(plain.status, 2);
