@@ -126,8 +126,13 @@ nlohmann::json load_time_report(const AppRamdisk& ramdisk) {
 std::vector<std::string> load_time_warnings(const AppRamdisk& ramdisk) {
   std::vector<std::string> lines;
   for (const auto& [layer, dirs] : by_layer(ramdisk)) {
+    // A line for people: the first few names; the JSON output and the record list them all.
+    constexpr size_t kNamed = 8;
     std::string list;
-    for (const std::string& d : dirs) list += (list.empty() ? "" : ", ") + printable(d);
+    for (size_t i = 0; i < dirs.size() && i < kNamed; ++i) {
+      list += (list.empty() ? "" : ", ") + printable(dirs[i]);
+    }
+    if (dirs.size() > kNamed) list += " and " + std::to_string(dirs.size() - kNamed) + " more";
     lines.push_back(printable(layer_label(ramdisk, layer)) + " leaves out " +
                     std::to_string(dirs.size()) + " parent director" +
                     (dirs.size() == 1 ? "y" : "ies") + " (" + list +

@@ -119,8 +119,7 @@ void Flattener::apply_entry(const TarEntry& entry, const SpoolEntryData& data,
   FsNode* dir = image_.root.get();
   for (size_t i = 0; i < parts->size(); ++i) {
     if (options_.docker_parents) {
-      std::vector<std::string> prefix(parts->begin(), parts->begin() + static_cast<long>(i) + 1);
-      dir = docker_parent(*dir, (*parts)[i], join_path(prefix), layer_name + ": " + entry.path);
+      dir = docker_parent(*dir, *parts, i, entry, layer_name);
       continue;
     }
     auto it = dir->children.find((*parts)[i]);
@@ -215,15 +214,17 @@ void Flattener::apply_entry(const TarEntry& entry, const SpoolEntryData& data,
   dir->children[name] = std::move(node);
 }
 
-FsNode* Flattener::docker_parent(FsNode& dir, const std::string& name, const std::string& path,
-                                 const std::string& where) {
-  auto it = dir.children.find(name);
+FsNode* Flattener::docker_parent(FsNode& dir, const std::vector<std::string>& parts, size_t i,
+                                 const TarEntry& entry, const std::string& layer_name) {
+  auto it = dir.children.find(parts[i]);
   if (it != dir.children.end() && it->second->layer == layer_) {
     // This layer made it already: Docker finds it in the layer's own directory.
     if (!it->second->is_dir()) {
-      fail(where, it->second->inode->type == TarEntry::Type::kSymlink
-                      ? "parent " + path + " is a symlink"
-                      : "parent " + path + " is not a directory");
+      std::string path = join_path(
+          std::vector<std::string>(parts.begin(), parts.begin() + static_cast<long>(i) + 1));
+      fail(layer_name, entry.path + (it->second->inode->type == TarEntry::Type::kSymlink
+                                         ? ": parent " + path + " is a symlink"
+                                         : ": parent " + path + " is not a directory"));
     }
     return it->second.get();
   }
@@ -236,7 +237,7 @@ FsNode* Flattener::docker_parent(FsNode& dir, const std::string& name, const std
     // Missing, or a lower non-directory: the new directory alone is what overlayfs shows.
     auto node = make_dir_node(layer_);
     *node->inode = attributes;
-    it = dir.children.insert_or_assign(name, std::move(node)).first;
+    it = dir.children.insert_or_assign(parts[i], std::move(node)).first;
   }
   it->second->layer = layer_;
   it->second->implicit_parent = true;

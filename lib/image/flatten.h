@@ -84,8 +84,9 @@ class Flattener {
   FlattenedImage finish();
 
  private:
-  FsNode* docker_parent(FsNode& dir, const std::string& name, const std::string& path,
-                        const std::string& layer_name);
+  // The directory parts[i] inside `dir`, as Docker's extraction of this layer makes it.
+  FsNode* docker_parent(FsNode& dir, const std::vector<std::string>& parts, size_t i,
+                        const TarEntry& entry, const std::string& layer_name);
   void link_to_same_layer(const FsNode* target, const TarEntry& entry,
                           const std::string& layer_name) const;
   // The entry's mode, owner and mtime, as Docker would set them in docker_parents mode.

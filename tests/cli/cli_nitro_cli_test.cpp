@@ -168,6 +168,25 @@ TEST(NitroCliCompat, ImplicitParentsAreReportedAndDatedWithTheBuildTime) {
   EXPECT_THAT(ls.out, HasSubstr("drwxr-xr-x 0/0          0 2024-01-01 00:00:00 rootfs/x/y/\n"));
 }
 
+TEST(NitroCliCompat, TheWarningNamesTheFirstEightDirectoriesTheJsonAll) {
+  ScratchDir dir;
+  std::vector<test::TarSpec> files;
+  for (int i = 0; i < 10; ++i)
+    files.push_back(
+        test::TarSpec::file(std::string("d").append(std::to_string(i)).append("/f"), "x"));
+  files.push_back(test::TarSpec::file("run", "x", 0755));
+  test::write_layer_tar(dir / "l.tar", files);
+  test::write_docker_archive(dir / "img.tar", {dir / "l.tar"}, {{"Cmd", {"/run"}}});
+  RunResult r = build(dir / "img.tar", {"--compat", "nitro-cli", "--measure-only"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "eifkit: warning: " + (dir / "img.tar") +
+                       ": layer0.tar leaves out 10 parent directories (d0, d1, d2, d3, d4, d5, "
+                       "d6, d7 and 2 more): Docker dates them when it loads the image, so "
+                       "nitro-cli's own PCR2 for it changes from one load to the next; eifkit "
+                       "gives them 0755 root:root and the build time\n");
+  EXPECT_EQ(json::parse(r.out)["LoadTimeDependent"][0]["Directories"].size(), 10u);
+}
+
 TEST(NitroCliCompat, LsListsTheRamdiskInOrderAsTextAndJsonLines) {
   RunResult text = run_eifkit({"ls", nitro("e-hardlinks") + "/image.tar", "--compat", "nitro-cli"});
   ASSERT_EQ(text.status, 0) << text.err;
