@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/attestation_flags.h"
 #include "cli/subcommand.h"
@@ -76,9 +77,36 @@ Subcommand add_show(CLI::App& parent) {
 struct VerifyFlags {
   std::string document;
   AttestationFlags attestation;
-  std::string eif, record, nonce, user_data, public_key;
+  std::string eif, record;
+  std::optional<std::string> nonce, user_data, public_key;
   std::vector<std::string> pcrs;
 };
+
+// An expectation given empty would check nothing: in a script, that is a variable that was
+// never set, and the freshness check it stood for would silently vanish.
+const std::string& non_empty(const char* flag, const std::string& value) {
+  if (value.empty()) {
+    throw Error(std::string(flag) + ": the expected value is empty, which would check nothing " +
+                "(an unset variable?): give it, or leave " + flag + " out");
+  }
+  return value;
+}
+
+// Every --pcr N=HEX; one index given twice is refused, whatever the values, so the verdict
+// never depends on the flags' order.
+ExpectedPcrs pcrs_of_flags(const std::vector<std::string>& flags) {
+  ExpectedPcrs expected{{}, "--pcr"};
+  for (const std::string& p : flags) {
+    auto [index, value] = pcr_flag(p);
+    auto [it, inserted] = expected.values.emplace(index, value);
+    if (!inserted) {
+      throw Error("--pcr: PCR" + std::to_string(index) + " is given twice (" +
+                  it->second.substr(0, 16) + "... and " + value.substr(0, 16) +
+                  "...): give each PCR once");
+    }
+  }
+  return expected;
+}
 
 Subcommand add_verify(CLI::App& parent) {
   auto f = std::make_shared<VerifyFlags>();
@@ -110,13 +138,15 @@ Subcommand add_verify(CLI::App& parent) {
             } else if (!f->record.empty()) {
               o.pcrs = pcrs_of_record(load_record(f->record), f->record);
             } else if (!f->pcrs.empty()) {
-              ExpectedPcrs expected{{}, "--pcr"};
-              for (const std::string& p : f->pcrs) expected.values.insert(pcr_flag(p));
-              o.pcrs = expected;
+              o.pcrs = pcrs_of_flags(f->pcrs);
             }
-            if (!f->nonce.empty()) o.nonce = hex_flag("--nonce", f->nonce);
-            if (!f->user_data.empty()) o.user_data = hex_flag("--user-data", f->user_data);
-            if (!f->public_key.empty()) o.public_key = public_key_flag(f->public_key);
+            if (f->nonce) o.nonce = hex_flag("--nonce", non_empty("--nonce", *f->nonce));
+            if (f->user_data) {
+              o.user_data = hex_flag("--user-data", non_empty("--user-data", *f->user_data));
+            }
+            if (f->public_key) {
+              o.public_key = public_key_flag(non_empty("--public-key", *f->public_key));
+            }
             AttestationVerdict v = verify_attestation(read_attestation_input(f->document), o);
             print_json(v.report);
             if (v.status == AttestationVerdict::Status::kUnusable) {

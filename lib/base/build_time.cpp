@@ -23,6 +23,14 @@ static int number(const std::string& s, size_t pos, size_t n) {
   return v;
 }
 
+// RFC 3339 5.7: a day past the month's end (2030-02-30, 04-31) is not a date; timegm would
+// quietly move it into the next month.
+static int days_in_month(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
 bool is_rfc3339(const std::string& s) {
   // 2024-01-01T00:00:00
   if (!digits(s, 0, 4) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2) || s[7] != '-' ||
@@ -32,7 +40,8 @@ bool is_rfc3339(const std::string& s) {
   }
   int month = number(s, 5, 2), day = number(s, 8, 2);
   int hour = number(s, 11, 2), minute = number(s, 14, 2), second = number(s, 17, 2);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(number(s, 0, 4), month) ||
+      hour > 23 || minute > 59 || second > 60) {
     return false;
   }
   size_t pos = 19;

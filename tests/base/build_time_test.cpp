@@ -40,6 +40,9 @@ INSTANTIATE_TEST_SUITE_P(BuildTime, Rfc3339Accepts,
                                          "2024-01-01T00:00:00.5Z",               //
                                          "2024-01-01T00:00:00.123456789+00:00",  //
                                          "2016-12-31T23:59:60Z",                 // leap second
+                                         "2024-02-29T00:00:00Z",                 // leap day
+                                         "2000-02-29T00:00:00Z",                 // leap day
+                                         "2024-04-30T00:00:00Z",                 //
                                          "2024-01-01t00:00:00z",                 // lower case
                                          "9999-12-31T23:59:59+23:59"));
 
@@ -58,6 +61,10 @@ INSTANTIATE_TEST_SUITE_P(BuildTime, Rfc3339Rejects,
                                          "2024-00-01T00:00:00Z",       // bad month
                                          "2024-01-00T00:00:00Z",       // bad day
                                          "2024-01-32T00:00:00Z",       // bad day
+                                         "2030-02-30T00:00:00Z",       // no such day
+                                         "2030-04-31T00:00:00Z",       // no such day
+                                         "2023-02-29T00:00:00Z",       // not a leap year
+                                         "1900-02-29T00:00:00Z",       // not a leap year
                                          "2024-01-01T24:00:00Z",       // bad hour
                                          "2024-01-01T00:60:00Z",       // bad minute
                                          "2024-01-01T00:00:61Z",       // bad second

@@ -344,7 +344,9 @@ TEST_F(CliAttestation, BadFlagsAreOneLineErrors) {
                         "--pcr: '40=00' is not N=HEX with N from 0 to 31");
   expect_one_line_error(verify(doc, {"--pcr", "1=xyz"}), "--pcr: 'xyz' is not hex");
   expect_one_line_error(verify(doc, {"--at", "yesterday"}),
-                        "--at: 'yesterday' is not now, doc or an RFC 3339 time");
+                        "--at: 'yesterday' is not now, doc or an RFC 3339 time "
+                        "(YYYY-MM-DDTHH:MM:SS[.fraction] then Z or +HH:MM, a date that exists, "
+                        "seconds 00 to 59)");
   expect_one_line_error(verify(doc, {"--nonce", "0g"}), "--nonce: '0g' is not hex");
   expect_one_line_error(check({"--eif", *dir_ / "app.eif", "--root", pki_->root_pem}),
                         "--root, --at and --platform go with --attestation DOC");
