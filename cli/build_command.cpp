@@ -44,12 +44,6 @@ Arch parse_arch(const std::string& arch) {
   return arch == "aarch64" ? Arch::kAarch64 : Arch::kX86_64;
 }
 
-Arch host_arch() {
-  utsname u{};
-  ::uname(&u);
-  return std::string(u.machine) == "aarch64" ? Arch::kAarch64 : Arch::kX86_64;
-}
-
 std::optional<Signer> load_signer(const BuildOptions& o) {
   if (!o.signing_certificate && !o.private_key) return std::nullopt;
   if (!o.signing_certificate || !o.private_key) {
@@ -278,6 +272,12 @@ int run_image(const BuildOptions& o) {
 }
 
 }  // namespace
+
+Arch host_arch() {
+  utsname u{};
+  ::uname(&u);
+  return std::string(u.machine) == "aarch64" ? Arch::kAarch64 : Arch::kX86_64;
+}
 
 int run_build(const BuildOptions& o) {
   if (o.image || o.rootfs_tar) return run_image(o);

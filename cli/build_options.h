@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/progress_display.h"
+#include "formats/eif_header.h"
 
 namespace eifkit::cli {
 
@@ -33,6 +34,10 @@ struct BuildOptions {
   ProgressMode progress = ProgressMode::kAuto;
   std::string program = "eifkit build";  // names the command in progress lines
 };
+
+// The machine's architecture: what build and ls pick from a multi-platform image when
+// nothing else decides.
+Arch host_arch();
 
 // Runs the build the options describe; returns the exit status.
 int run_build(const BuildOptions& o);

@@ -1,13 +1,12 @@
 // eifkit ls: what the enclave will hold, without building it: the application ramdisk's
 // entries in the order they would be written, in either layout, as JSON lines or `ls -l`
 // text. Works for any image, also one with no command.
-#include <sys/utsname.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 
+#include "cli/build_options.h"
 #include "cli/command_words.h"
 #include "cli/subcommand.h"
 #include "lib/base/build_time.h"
@@ -28,18 +27,10 @@ struct LsOptions {
   std::string format = "text";
 };
 
-Platform host_platform() {
-  utsname u{};
-  ::uname(&u);
-  Platform p;
-  p.architecture = std::string(u.machine) == "aarch64" ? "arm64" : "amd64";
-  return p;
-}
-
 int run_ls(const LsOptions& o) {
   std::optional<Platform> wanted;
   if (o.platform) wanted = Platform::parse(*o.platform);
-  std::unique_ptr<ImageSource> image = open_image(o.image, wanted, host_platform());
+  std::unique_ptr<ImageSource> image = open_image(o.image, wanted, platform_for_arch(host_arch()));
   AppRamdiskOptions options;
   options.layout = *parse_layout(o.compat);
   options.build_time = resolve_build_time(o.build_time, std::getenv("SOURCE_DATE_EPOCH"));

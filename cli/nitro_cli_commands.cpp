@@ -5,7 +5,6 @@
 //   eifkit sign-eif --eif-path X.eif --signing-certificate C --private-key K [--output-file Y]
 // build-enclave is `eifkit build --compat nitro-cli` with nitro-cli's blob directory
 // (NITRO_CLI_BLOBS, else /usr/share/nitro_enclaves/blobs), so its PCRs are nitro-cli's.
-#include <sys/stat.h>
 
 #include <cstdlib>
 #include <iostream>
@@ -34,13 +33,7 @@ struct BuildEnclaveFlags {
 // An image file or OCI layout when one by that name exists (nitro-cli would ask Docker);
 // otherwise the Docker daemon's image of that name, saved into a temporary file.
 std::optional<SavedImage> resolve_docker_uri(const std::string& uri, BuildOptions& o) {
-  std::string path = uri;
-  if (size_t colon = uri.rfind(':');
-      colon != std::string::npos && uri.find('/', colon) == std::string::npos) {
-    path = uri.substr(0, colon);  // an OCI layout's DIR:TAG
-  }
-  struct stat st {};
-  if (::stat(uri.c_str(), &st) == 0 || ::stat(path.c_str(), &st) == 0) {
+  if (image_file_exists(uri)) {
     o.image = uri;
     return std::nullopt;
   }

@@ -71,7 +71,6 @@ static void prepare_nitro_cli_layout(ImageSource& image, const AppRamdiskOptions
   flatten.docker_parents = true;
   flatten.implicit_parent_mtime = parse_rfc3339(options.build_time).value_or(0);
   out.fs = flatten_image(image, progress, flatten);
-  out.load_time_dependent = out.fs.implicit_parents;
   apply_docker_init_layer(*out.fs.root, kBootstrapMtime);
   check_nitro_cli_ramdisk(*out.fs.root, info.source);
 }
@@ -99,7 +98,7 @@ SectionProducer app_ramdisk_producer(AppRamdisk& ramdisk) {
 // The directories of each layer, in layer order.
 static std::map<size_t, std::vector<std::string>> by_layer(const AppRamdisk& ramdisk) {
   std::map<size_t, std::vector<std::string>> layers;
-  for (const ImplicitParent& p : ramdisk.load_time_dependent) layers[p.layer].push_back(p.path);
+  for (const ImplicitParent& p : ramdisk.fs.implicit_parents) layers[p.layer].push_back(p.path);
   return layers;
 }
 
@@ -119,7 +118,7 @@ nlohmann::json load_time_report(const AppRamdisk& ramdisk) {
                       {"Directories", names}});
   }
   return {{"Layout", layout_name(ramdisk.layout)},
-          {"NitroCliReproducible", ramdisk.load_time_dependent.empty()},
+          {"NitroCliReproducible", ramdisk.fs.implicit_parents.empty()},
           {"LoadTimeDependent", layers}};
 }
 

@@ -37,9 +37,6 @@ struct AppRamdisk {
   FlattenedImage fs;
   EnclaveCommand command;          // the nitro-cli layout: argv is /cmd, env is /env
   std::vector<std::string> notes;  // one line each, for stderr
-  // nitro-cli layout: directories whose attributes Docker makes up when it loads the image
-  // (a layer's tar left them out), so nitro-cli's own PCR2 of it changes from load to load.
-  std::vector<ImplicitParent> load_time_dependent;
 };
 
 // Reads every layer once. Phases of `progress`: "reading layers".

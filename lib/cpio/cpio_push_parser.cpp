@@ -75,7 +75,6 @@ void CpioPushParser::write(std::span<const uint8_t> bytes) {
         break;
     }
   }
-  if (state_ == State::kPadding && left_ == 0) state_ = State::kFixed;
 }
 
 }  // namespace eifkit

@@ -72,6 +72,8 @@ std::unique_ptr<ImageSource> open_image(const std::string& path,
 // The file or directory an --image argument names, without its ":TAG"; Error naming the
 // argument when nothing by that name exists.
 std::string image_file_path(const std::string& image_arg);
+// Whether an --image argument names a file or directory that exists (its ":TAG" aside).
+bool image_file_exists(const std::string& image_arg);
 
 // A flat root filesystem tar (docker export), possibly gzip or zstd compressed, as a
 // one-layer image whose config is `config` (Cmd, Entrypoint, Env, ... given by flags), in the

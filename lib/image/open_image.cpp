@@ -24,27 +24,37 @@ struct PathAndTag {
 // "layout:1.0", "app.tar:app:1.0", "app.tar:docker.io/library/app:1.0": the tag is split off
 // only when the whole path does not exist, at the last ':' that leaves an existing path (a
 // reference can hold both ':' and '/').
-PathAndTag split_tag(const std::string& text) {
+// nullopt (errno from the whole text's stat) when no such path exists.
+std::optional<PathAndTag> find_path_and_tag(const std::string& text) {
   struct stat st;
-  if (::stat(text.c_str(), &st) == 0) return {text, std::nullopt, S_ISDIR(st.st_mode)};
+  if (::stat(text.c_str(), &st) == 0) return PathAndTag{text, std::nullopt, S_ISDIR(st.st_mode)};
   int err = errno;
   for (size_t colon = text.rfind(':'); colon != std::string::npos && colon > 0;
        colon = text.rfind(':', colon - 1)) {
     std::string path = text.substr(0, colon);
     if (::stat(path.c_str(), &st) == 0) {
-      std::string tag = text.substr(colon + 1);
-      if (tag.empty()) fail(text, "empty tag after ':'");
-      return {path, tag, S_ISDIR(st.st_mode)};
+      return PathAndTag{path, text.substr(colon + 1), S_ISDIR(st.st_mode)};
     }
   }
   errno = err;
-  fail_errno(text, "cannot open");
+  return std::nullopt;
+}
+
+PathAndTag split_tag(const std::string& text) {
+  std::optional<PathAndTag> found = find_path_and_tag(text);
+  if (!found) fail_errno(text, "cannot open");
+  if (found->tag && found->tag->empty()) fail(text, "empty tag after ':'");
+  return *found;
 }
 
 }  // namespace
 
 std::string image_file_path(const std::string& image_arg) {
   return split_tag(image_arg).path;
+}
+
+bool image_file_exists(const std::string& image_arg) {
+  return find_path_and_tag(image_arg).has_value();
 }
 
 std::unique_ptr<ImageSource> open_image(const std::string& path,

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "formats/tar_path.h"
 #include "lib/base/error.h"
 #include "lib/base/file_range.h"
 #include "lib/cpio/cpio_writer.h"
@@ -53,33 +54,16 @@ bool is_hard_linked(const FsNode& node) {
   return !node.is_dir() && node.inode.use_count() > 1;
 }
 
-std::vector<std::string_view> components(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t pos = 0;
-  while (pos <= path.size()) {
-    size_t slash = path.find('/', pos);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > pos) out.push_back(path.substr(pos, slash - pos));
-    pos = slash + 1;
-  }
-  return out;
-}
-
-// `target` as seen from the directory holding `link`, both relative to the same root.
+// `target` as seen from the directory holding `link`, both relative to the same root (names
+// of the flattened tree, already clean).
 std::string relative_target(std::string_view link, std::string_view target) {
-  std::vector<std::string_view> from = components(link), to = components(target);
+  std::vector<std::string> from = *clean_tar_path(link), to = *clean_tar_path(target);
   from.pop_back();  // the link's directory
   size_t common = 0;
   while (common < from.size() && common < to.size() && from[common] == to[common]) ++common;
-  std::string out;
-  for (size_t i = common; i < from.size(); ++i) out += "../";
-  for (size_t i = common; i < to.size(); ++i) {
-    out += to[i];
-    if (i + 1 < to.size()) out += '/';
-  }
-  if (out.empty()) return ".";
-  if (out.back() == '/') out.pop_back();
-  return out;
+  std::vector<std::string> up(from.size() - common, "..");
+  up.insert(up.end(), to.begin() + static_cast<long>(common), to.end());
+  return up.empty() ? "." : join_path(up);
 }
 
 std::span<const uint8_t> bytes_of(std::string_view s) {

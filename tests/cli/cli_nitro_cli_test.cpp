@@ -292,16 +292,27 @@ TEST(NitroCliCompat, BuildEnclaveReadsAnImageFromTheDockerDaemon) {
   EXPECT_FALSE(std::filesystem::exists(dir / "nope.eif"));
 }
 
+// A nitro-cli layout build of `image` that must be refused with exactly `message` (after
+// "eifkit: IMAGE: ") and leave no EIF behind.
+void expect_refused(const ScratchDir& dir, const std::string& image, const std::string& message,
+                    std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"--compat", "nitro-cli", "--output", dir / "refused.eif"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  RunResult r = build(image, args);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "eifkit: " + message + "\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "refused.eif"));
+}
+
 TEST(NitroCliCompat, RefusesWhatNitroCliRefusesOrCorrupts) {
   ScratchDir dir;
   test::write_layer_tar(dir / "l.tar", {test::TarSpec::file("hello", "hi\n", 0755)});
   test::write_docker_archive(dir / "nocmd.tar", {dir / "l.tar"}, json::object());
-  RunResult none = build(dir / "nocmd.tar", {"--compat", "nitro-cli", "--output", dir / "a.eif"});
-  EXPECT_EQ(none.status, 2);
-  EXPECT_EQ(none.err, "eifkit: " + (dir / "nocmd.tar") +
-                          ": the image has neither Cmd nor Entrypoint, which nitro-cli refuses "
-                          "(give --cmd)\n");
-  EXPECT_FALSE(std::filesystem::exists(dir / "a.eif"));
+  expect_refused(dir, dir / "nocmd.tar",
+                 dir / "nocmd.tar" +
+                     ": the image has neither Cmd nor Entrypoint, which nitro-cli refuses (give "
+                     "--cmd)");
   // --cmd makes it buildable, and says the PCR2 is no longer nitro-cli's.
   RunResult given =
       build(dir / "nocmd.tar", {"--compat", "nitro-cli", "--measure-only", "--cmd", "/hello"});
@@ -313,13 +324,11 @@ TEST(NitroCliCompat, RefusesWhatNitroCliRefusesOrCorrupts) {
   late.mtime = int64_t{1} << 32;
   test::write_layer_tar(dir / "f.tar", {late});
   test::write_docker_archive(dir / "late.tar", {dir / "f.tar"}, {{"Cmd", {"/late"}}});
-  RunResult refused = build(dir / "late.tar", {"--compat", "nitro-cli", "--output", dir / "b.eif"});
-  EXPECT_EQ(refused.status, 2);
-  EXPECT_EQ(refused.err, "eifkit: " + (dir / "late.tar") +
-                             ": rootfs/late: mtime 4294967296 is after 2106-02-07, which linuxkit "
-                             "writes with more than the 8 hex digits of a cpio header, corrupting "
-                             "it: nitro-cli cannot build this image\n");
-  EXPECT_FALSE(std::filesystem::exists(dir / "b.eif"));
+  expect_refused(dir, dir / "late.tar",
+                 dir / "late.tar" +
+                     ": rootfs/late: mtime 4294967296 is after 2106-02-07, which linuxkit "
+                     "writes with more than the 8 hex digits of a cpio header, corrupting it: "
+                     "nitro-cli cannot build this image");
   // The default layout builds it (the mtime clamped into newc's range).
   RunResult default_layout = build(dir / "late.tar", {"--measure-only"});
   EXPECT_EQ(default_layout.status, 0) << default_layout.err;
@@ -341,33 +350,29 @@ TEST(NitroCliCompat, RefusesWhatNitroCliRefusesOrCorrupts) {
   EXPECT_THAT(listed.out, HasSubstr("-rwxr-xr-x 0/0          1 1970-01-01 00:00:00 rootfs/far\n"));
   test::write_layer_tar(dir / "s.tar", {early, early_link});
   test::write_docker_archive(dir / "link.tar", {dir / "s.tar"}, {{"Cmd", {"/early"}}});
-  RunResult link = build(dir / "link.tar", {"--compat", "nitro-cli", "--output", dir / "b.eif"});
-  EXPECT_EQ(link.status, 2);
-  EXPECT_EQ(link.err, "eifkit: " + (dir / "link.tar") +
-                          ": rootfs/early-link: mtime -1 is before 1970, which Docker keeps on a "
-                          "symlink and linuxkit cannot write into a cpio header: nitro-cli cannot "
-                          "build this image\n");
-  EXPECT_FALSE(std::filesystem::exists(dir / "b.eif"));
+  expect_refused(dir, dir / "link.tar",
+                 dir / "link.tar" +
+                     ": rootfs/early-link: mtime -1 is before 1970, which Docker keeps on a "
+                     "symlink and linuxkit cannot write into a cpio header: nitro-cli cannot "
+                     "build this image");
 
   // A hard link into a lower layer: docker load refuses the layer.
   test::write_layer_tar(dir / "l1.tar", {test::TarSpec::file("a", "x")});
   test::write_layer_tar(dir / "l2.tar", {test::TarSpec::hardlink("b", "a")});
   test::write_docker_archive(dir / "cross.tar", {dir / "l1.tar", dir / "l2.tar"},
                              {{"Cmd", {"/a"}}});
-  RunResult cross = build(dir / "cross.tar", {"--compat", "nitro-cli", "--output", dir / "c.eif"});
-  EXPECT_EQ(cross.status, 2);
-  EXPECT_EQ(cross.err, "eifkit: " + (dir / "cross.tar") +
-                           ": layer1.tar: b: hard link to a, which an earlier layer holds: Docker "
-                           "extracts each layer alone and refuses such a link, so nitro-cli "
-                           "cannot build this image\n");
-  EXPECT_FALSE(std::filesystem::exists(dir / "c.eif"));
+  expect_refused(dir, dir / "cross.tar",
+                 dir / "cross.tar" +
+                     ": layer1.tar: b: hard link to a, which an earlier layer holds: Docker "
+                     "extracts each layer alone and refuses such a link, so nitro-cli cannot "
+                     "build this image");
 
   // An architecture nitro-cli does not build.
   test::write_docker_archive(dir / "ppc.tar", {dir / "l.tar"}, {{"Cmd", {"/hello"}}}, "ppc64le");
-  RunResult ppc = build(dir / "ppc.tar",
-                        {"--compat", "nitro-cli", "--measure-only", "--platform", "linux/ppc64le"});
-  EXPECT_EQ(ppc.status, 2);
-  EXPECT_THAT(ppc.err, HasSubstr("cannot run in an enclave"));
+  expect_refused(dir, dir / "ppc.tar",
+                 "image platform linux/ppc64le cannot run in an enclave (linux/amd64 or "
+                 "linux/arm64)",
+                 {"--platform", "linux/ppc64le"});
 }
 
 TEST(NitroCliCompat, DockerLoadSemanticsForParentsAndWhiteouts) {

@@ -161,7 +161,7 @@ void expect_reference(const Built& built, const std::string& name) {
 TEST_P(NitroCliVectorTest, DockerSaveArchiveGivesNitroClisRamdisk) {
   Built built = build_ramdisk(case_dir(GetParam()) + "/image.tar");
   expect_reference(built, GetParam());
-  EXPECT_TRUE(built.ramdisk.load_time_dependent.empty());
+  EXPECT_TRUE(built.ramdisk.fs.implicit_parents.empty());
 }
 
 TEST_P(NitroCliVectorTest, OciLayoutAndOciArchiveGiveTheSameRamdisk) {
@@ -220,9 +220,9 @@ TEST(NitroCliImplicitParents, MatchesExceptTheLoadTimeOfTheDirectoriesNamed) {
     Built built = build_ramdisk(path);
     // Every header equal but those directories' mtimes, which are the build time.
     EXPECT_EQ(built.rows, with_mtime(want, kBuildTime)) << first_difference(built.rows, want);
-    ASSERT_EQ(built.ramdisk.load_time_dependent.size(), 4u);
+    ASSERT_EQ(built.ramdisk.fs.implicit_parents.size(), 4u);
     std::vector<std::string> paths;
-    for (const ImplicitParent& p : built.ramdisk.load_time_dependent) {
+    for (const ImplicitParent& p : built.ramdisk.fs.implicit_parents) {
       EXPECT_EQ(p.layer, 1u);
       paths.push_back(p.path);
     }
