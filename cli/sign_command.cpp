@@ -8,6 +8,7 @@
 #include "cli/signing_flags.h"
 #include "cli/subcommand.h"
 #include "formats/hex.h"
+#include "formats/pkcs11_uri.h"
 #include "lib/base/atomic_output.h"
 #include "lib/base/error.h"
 #include "lib/base/file.h"
@@ -27,7 +28,8 @@ namespace {
 void refuse_conflicts(const SignOptions& o, const std::string& signed_eif,
                       const std::string& digest_file) {
   std::vector<NamedPath> inputs = {{"--signing-certificate", o.certificate}};
-  if (!o.key.empty()) inputs.push_back({"--private-key", o.key});
+  // A pkcs11: URI names no file, and may hold a PIN: it has no place in a conflict message.
+  if (!o.key.empty() && !is_pkcs11_uri(o.key)) inputs.push_back({"--private-key", o.key});
   if (!o.signature.empty()) inputs.push_back({"--signature", o.signature});
   std::vector<NamedPath> outputs;
   if (!o.export_payload.empty()) {

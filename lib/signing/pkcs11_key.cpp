@@ -86,6 +86,8 @@ std::optional<std::string> prompt_pin(const std::string& token) {
   return pin;
 }
 
+// The URI's pin-value (parse_pkcs11_uri puts one written in the path there too), its
+// pin-source, the environment, or the terminal. `shown` is the URI without its PIN.
 std::string pin_for(const Pkcs11Uri& uri, const std::string& token, const std::string& shown) {
   if (auto it = uri.query.find("pin-value"); it != uri.query.end()) return it->second;
   if (auto it = uri.query.find("pin-source"); it != uri.query.end()) {

@@ -25,8 +25,9 @@ class PrivateKey {
   static PrivateKey generate(Curve curve);
   // The key an RFC 7512 pkcs11: URI names, used through the PKCS#11 module `module` (else the
   // URI's module-path, else $EIFKIT_PKCS11_MODULE); it signs inside the token and never
-  // leaves it. The PIN comes from the URI (pin-value, pin-source=file:PATH), else
-  // $EIFKIT_PKCS11_PIN, else a prompt on the terminal. Errors name the URI without its PIN.
+  // leaves it. The PIN comes from the URI (pin-value, in the path or the query;
+  // pin-source=file:PATH), else $EIFKIT_PKCS11_PIN, else a prompt on the terminal. Errors name
+  // the URI as redact_pkcs11_uri shows it, never the PIN.
   static PrivateKey from_pkcs11(const std::string& uri, const std::optional<std::string>& module);
   // Generates a key pair on `curve` inside the token the URI names (labelled with its object,
   // with its id or a random one), sensitive and not extractable, then loads it as above.

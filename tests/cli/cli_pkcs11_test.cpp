@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <initializer_list>
+#include <string_view>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -314,6 +316,192 @@ TEST_F(Pkcs11Test, NoPinAndNoTerminalIsAnError) {
                      ": token 'enclave' needs a PIN: give pin-source=file:PATH in the URI, set "
                      "EIFKIT_PKCS11_PIN, or run on a terminal",
                  dir_);
+}
+
+std::string cat(std::initializer_list<std::string_view> parts) {
+  std::string s;
+  for (std::string_view p : parts) s += p;
+  return s;
+}
+
+// A second token, "vault", whose user PIN holds both URI separators. What no output may hold
+// are the pieces of this PIN and of a wrong one between their separators: each long enough not
+// to turn up by chance among an EIF's bytes, and in every encoded form of its PIN.
+constexpr std::string_view kVaultPin = "vQ7Alpha&kX9Bravo;wZ3Charlie";
+constexpr std::string_view kVaultPinEncoded = "vQ7Alpha%26kX9Bravo%3BwZ3Charlie";
+constexpr std::string_view kWrongPinEncoded = "nM4Delta%26jR8Echo";
+const std::vector<std::string> kPinPieces = {"vQ7Alpha", "kX9Bravo", "wZ3Charlie", "nM4Delta",
+                                             "jR8Echo"};
+constexpr std::string_view kVaultKey = "pkcs11:token=vault;object=signer";
+
+class Pkcs11PinTest : public Pkcs11Test {
+ protected:
+  void SetUp() override {
+    Pkcs11Test::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    run_tool({"softhsm2-util", "--init-token", "--free", "--label", "vault", "--pin",
+              std::string(kVaultPin), "--so-pin", "5678"});
+    run_tool({"softhsm2-util", "--import", pem_key("P-384"), "--token", "vault", "--label",
+              "signer", "--id", "05", "--pin", std::string(kVaultPin)});
+    ::unsetenv("EIFKIT_PKCS11_PIN");  // the URI's PIN, or none
+  }
+
+  static void expect_no_pin(const std::string& what, std::string_view bytes) {
+    for (const std::string& piece : kPinPieces) {
+      EXPECT_EQ(bytes.find(piece), std::string_view::npos) << what << " holds " << piece;
+    }
+  }
+
+  // Runs eifkit, checking that neither its stdout nor its stderr holds a PIN.
+  RunResult run(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+    RunResult r = run_eifkit(args, env);
+    expect_no_pin("the stdout of eifkit " + args[0], r.out);
+    expect_no_pin("the stderr of eifkit " + args[0], r.err);
+    return r;
+  }
+
+  void expect_refused_quietly(const std::vector<std::string>& args, const std::string& message) {
+    SCOPED_TRACE(message);
+    RunResult r = run(args);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "eifkit: " + message + "\n");
+  }
+
+  std::vector<std::string> build_with(const std::string& output, const std::string& key) const {
+    return with(low_level(output), {"--signing-certificate", cert("P-384"), "--private-key", key,
+                                    "--pkcs11-module", kModule});
+  }
+
+  // Every file in the scratch directory but the token store, read whole.
+  void expect_no_pin_in_any_file() const {
+    for (const std::string& name : dir_.entries()) {
+      if (name == "tokens") continue;
+      std::vector<uint8_t> bytes = read_bytes(dir_ / name);
+      expect_no_pin(name, {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
+    }
+  }
+};
+
+TEST_F(Pkcs11PinTest, APinInThePathOrUnderAnyCaseOfItsNameLogsInAndSigns) {
+  std::string path_pin = cat({kVaultKey, ";pin-value=", kVaultPinEncoded});
+  RunResult build = run(build_with(dir_ / "app.eif", path_pin));
+  ASSERT_EQ(build.status, 0) << build.err;
+  EXPECT_EQ(run({"verify", dir_ / "app.eif", "--certificate", cert("P-384")}).status, 0);
+
+  ASSERT_EQ(run(low_level(dir_ / "plain.eif")).status, 0);
+  std::string upper_case = cat({kVaultKey, "?PIN-VALUE=", kVaultPinEncoded});
+  RunResult sign = run({"sign", dir_ / "plain.eif", "--signing-certificate", cert("P-384"),
+                        "--private-key", upper_case, "--output", dir_ / "signed.eif"},
+                       {std::string("EIFKIT_PKCS11_MODULE=") + kModule});
+  EXPECT_EQ(measurements(sign), measurements(build));
+  EXPECT_EQ(run({"verify", dir_ / "signed.eif", "--certificate", cert("P-384")}).status, 0);
+
+  // Every name in mixed case, through nitro-cli's spelling of sign.
+  std::string mixed = cat({"pkcs11:Token=vault;OBJECT=signer;Pin-Value=", kVaultPinEncoded});
+  RunResult sign_eif = run({"sign-eif", "--eif-path", dir_ / "plain.eif", "--signing-certificate",
+                            cert("P-384"), "--private-key", mixed, "--pkcs11-module", kModule,
+                            "--output-file", dir_ / "nitro.eif"});
+  EXPECT_EQ(sign_eif.status, 0) << sign_eif.err;
+  EXPECT_EQ(run({"verify", dir_ / "nitro.eif", "--certificate", cert("P-384")}).status, 0);
+}
+
+TEST_F(Pkcs11PinTest, NoOutputOfAnyCommandHoldsThePin) {
+  const std::string encoded(kVaultPinEncoded);
+  const std::string key(kVaultKey);
+  // Succeeding: a signed build and its record, a signing and its record, both keygens, and
+  // what verify and describe say of the results.
+  RunResult build = run(with(build_with(dir_ / "app.eif", cat({kVaultKey, ";pin-value=", encoded})),
+                             {"--measurements-out", dir_ / "app.json"}));
+  ASSERT_EQ(build.status, 0) << build.err;
+  ASSERT_EQ(run(low_level(dir_ / "plain.eif")).status, 0);
+  RunResult sign =
+      run({"sign", dir_ / "plain.eif", "--signing-certificate", cert("P-384"), "--private-key",
+           cat({kVaultKey, "?pin-value=", encoded}), "--pkcs11-module", kModule, "--output",
+           dir_ / "signed.eif", "--measurements-out", dir_ / "signed.json"});
+  ASSERT_EQ(sign.status, 0) << sign.err;
+  RunResult found = run({"keygen", "--private-key", cat({kVaultKey, "?PIN-VALUE=", encoded}),
+                         "--certificate", dir_ / "vault.pem", "--pkcs11-module", kModule});
+  ASSERT_EQ(found.status, 0) << found.err;
+  EXPECT_EQ(nlohmann::json::parse(found.out)["PrivateKey"], key);
+  EXPECT_EQ(nlohmann::json::parse(found.out)["GeneratedInToken"], false);
+  RunResult made =
+      run({"keygen", "--private-key", cat({"pkcs11:token=vault;object=made;pin-value=", encoded}),
+           "--certificate", dir_ / "made.pem", "--curve", "P-256", "--pkcs11-module", kModule});
+  ASSERT_EQ(made.status, 0) << made.err;
+  EXPECT_EQ(nlohmann::json::parse(made.out)["PrivateKey"], "pkcs11:token=vault;object=made");
+  EXPECT_EQ(nlohmann::json::parse(made.out)["GeneratedInToken"], true);
+  for (const char* eif : {"app.eif", "signed.eif"}) {
+    EXPECT_EQ(run({"verify", dir_ / eif, "--certificate", cert("P-384")}).status, 0) << eif;
+    EXPECT_EQ(run({"describe", dir_ / eif}).status, 0) << eif;
+  }
+
+  // Failing: each says why in one line that shows the URI without its PIN.
+  const std::string invalid = key + ": not a valid PKCS#11 URI: ";
+  const std::string wrong_pin = key + ": login to token 'vault' failed: PIN incorrect";
+  const std::string bad = dir_ / "bad.eif";
+  expect_refused_quietly(build_with(bad, cat({kVaultKey, ";pin-value=", kWrongPinEncoded})),
+                         wrong_pin);
+  expect_refused_quietly(build_with(bad, cat({kVaultKey, "?PIN-VALUE=", kWrongPinEncoded})),
+                         wrong_pin);
+  expect_refused_quietly(
+      build_with(bad, cat({kVaultKey, ";pin-value=", kVaultPin})),
+      invalid + "the path has an attribute without '=' (a PIN holding ';' must write it as %3B)");
+  expect_refused_quietly(
+      build_with(bad, cat({kVaultKey, "?PIN-VALUE=", kVaultPin})),
+      invalid + "the query has an attribute without '=' (a PIN holding '&' must write it as %26)");
+  expect_refused_quietly(
+      build_with(
+          bad, cat({kVaultKey, "?pin-value=vQ7Alpha&kX9Bravo%3BwZ3Charlie&module-path=", kModule})),
+      cat({kVaultKey, "?module-path=", kModule,
+           ": not a valid PKCS#11 URI: the query has an attribute without '=' (a PIN holding '&' "
+           "must write it as %26)"}));
+  expect_refused_quietly(
+      build_with(bad, cat({kVaultKey, ";pin-value=", encoded, "?Pin-Value=", encoded})),
+      invalid + "pin-value is given twice");
+  expect_refused_quietly(
+      build_with(bad, cat({kVaultKey, "?pin-value=vQ7Alpha%kX9Bravo"})),
+      invalid + "bad percent escape in pin-value (a PIN holding '%' must write it as %25)");
+  expect_refused_quietly(
+      build_with(bad, cat({"pkcs11:token=vault;object=nope?pin-value=", encoded})),
+      "pkcs11:token=vault;object=nope: token 'vault' has no private key "
+      "object=nope");
+  expect_refused_quietly(
+      with(low_level(bad), {"--signing-certificate", cert("P-256"), "--private-key",
+                            cat({kVaultKey, "?pin-value=", encoded}), "--pkcs11-module", kModule}),
+      key + ": this private key does not belong to the certificate " + cert("P-256"));
+  expect_refused_quietly(
+      with(build_with(bad, cat({kVaultKey, "?pin-value=", encoded})), {"--measurements-out", bad}),
+      "--measurements-out " + bad + ": is also --output (the same file); refusing to overwrite it");
+  expect_refused_quietly({"sign", dir_ / "plain.eif", "--signing-certificate", cert("P-384"),
+                          "--private-key", cat({kVaultKey, "?pin-value=", encoded}),
+                          "--pkcs11-module", kModule, "--output", cert("P-384")},
+                         cat({"--output ", cert("P-384"),
+                              ": is also --signing-certificate (the same file); refusing to "
+                              "overwrite it"}));
+  expect_refused_quietly(
+      {"sign-eif", "--eif-path", dir_ / "plain.eif", "--signing-certificate", cert("P-384"),
+       "--private-key", cat({kVaultKey, ";PIN-VALUE=", kVaultPin}), "--pkcs11-module", kModule,
+       "--output-file", bad},
+      invalid + "the path has an attribute without '=' (a PIN holding ';' must write it as %3B)");
+  expect_refused_quietly(
+      {"keygen", "--private-key", cat({kVaultKey, "?pin-value=", kWrongPinEncoded}),
+       "--certificate", dir_ / "bad.pem", "--pkcs11-module", kModule},
+      wrong_pin);
+  expect_refused_quietly(
+      {"keygen", "--private-key", cat({kVaultKey, "?pin-value=", kVaultPin}), "--certificate",
+       dir_ / "bad.pem", "--pkcs11-module", kModule},
+      invalid + "the query has an attribute without '=' (a PIN holding '&' must write it as %26)");
+  EXPECT_FALSE(std::filesystem::exists(bad));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "bad.pem"));
+
+  // The EIFs whole (their metadata is JSON inside), the records and the certificates.
+  std::vector<std::string> files = dir_.entries();
+  for (const char* name :
+       {"app.eif", "app.json", "signed.eif", "signed.json", "vault.pem", "made.pem"}) {
+    EXPECT_EQ(std::count(files.begin(), files.end(), name), 1) << name;
+  }
+  expect_no_pin_in_any_file();
 }
 
 }  // namespace
