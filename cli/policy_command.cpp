@@ -1,5 +1,6 @@
 // eifkit policy aws|huawei|check: key policies that pin enclave images by their PCRs, built
 // from build records (or EIFs), and the CI gate that checks an image against a policy.
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -150,10 +151,39 @@ Subcommand add_huawei(CLI::App& parent) {
 }
 
 struct CheckFlags {
-  std::string policy, eif, record, action, attestation;
+  std::string policy, eif, record, action, attestation, principal;
   AttestationFlags attestation_flags;
-  bool no_attestation = false;
+  bool no_attestation = false, strict = false;
 };
+
+// What the verdict rests on besides the image: said on stderr, so that an "allow" read in a
+// terminal or a CI log carries its assumptions.
+void print_notes(const PolicyVerdict& v, const std::string& policy_source) {
+  for (const nlohmann::json& u : v.report["UnknownKeys"]) {
+    std::cerr << "eifkit: warning: " << policy_source << ": statement " << u["Index"].get<size_t>()
+              << ": " << u["Key"].get<std::string>() << " is not a key the service sets ("
+              << u["Note"].get<std::string>() << "): it is evaluated as absent" << std::endl;
+  }
+  // A Principal is who the statement is for, which the reader knows; a condition on the
+  // caller (its network, its account) is easy to overlook.
+  std::string assumed;
+  for (const nlohmann::json& u : v.report["Unevaluated"]) {
+    if (u["Element"] != "Condition") continue;
+    if (!assumed.empty()) assumed += "; ";
+    assumed += "statement ";
+    assumed += std::to_string(u["Index"].get<size_t>());
+    assumed += ": ";
+    assumed += u["Operator"].get<std::string>();
+    assumed += " on ";
+    assumed += u["Key"].get<std::string>();
+  }
+  if (v.allowed && !assumed.empty()) {
+    std::cerr << "eifkit: note: " << policy_source
+              << ": allowed only if the caller meets what eifkit does not evaluate (--strict "
+                 "refuses): "
+              << assumed << std::endl;
+  }
+}
 
 Subcommand add_check(CLI::App& parent) {
   auto f = std::make_shared<CheckFlags>();
@@ -185,6 +215,12 @@ Subcommand add_check(CLI::App& parent) {
   app->add_option("--action", f->action,
                   "Action to check (default kms:Decrypt; kms:cmk:decryptData for a Huawei 5.0 "
                   "policy, kms:cmk:decrypt for 1.1)");
+  app->add_option("--principal", f->principal,
+                  "The caller's IAM ARN: evaluate Principal and NotPrincipal against it instead "
+                  "of leaving them unevaluated");
+  app->add_flag("--strict", f->strict,
+                "Refuse (exit 2) when an applying statement has a condition or principal "
+                "eifkit cannot evaluate");
   return {app, [f] {
             bool image = !f->eif.empty() || !f->record.empty();
             const AttestationFlags& af = f->attestation_flags;
@@ -200,6 +236,8 @@ Subcommand add_check(CLI::App& parent) {
                 parse_json_object(read_small_file(f->policy, kMaxPolicyFileSize), f->policy,
                                   "a policy (an AWS key policy or a Huawei IAM policy, JSON)");
             std::string action = f->action.empty() ? default_check_action(policy) : f->action;
+            PolicyRequest request{action, std::nullopt};
+            if (!f->principal.empty()) request.principal = f->principal;
             PolicyVerdict v;
             if (!f->attestation.empty()) {
               AttestationVerdict doc = verify_attestation(read_attestation_input(f->attestation),
@@ -207,18 +245,23 @@ Subcommand add_check(CLI::App& parent) {
               if (doc.status == AttestationVerdict::Status::kUnusable) {
                 fail(f->attestation, doc.problem);
               }
-              v = check_policy_with_attestation(policy, f->policy, doc, action);
+              v = check_policy_with_attestation(policy, f->policy, doc, request);
             } else if (f->no_attestation) {
               PolicyMeasurements none;
               none.source = "the request";
               none.no_document = true;
-              v = check_policy(policy, f->policy, none, action);
+              v = check_policy(policy, f->policy, none, request);
             } else {
               const std::string& source = f->eif.empty() ? f->record : f->eif;
               nlohmann::json record =
                   f->eif.empty() ? load_record(f->record) : build_record_from_eif(f->eif);
-              v = check_policy(policy, f->policy, record, source, action);
+              v = check_policy(policy, f->policy, record_measurements(record, source), request);
             }
+            std::string unevaluated = unevaluated_summary(v);
+            if (f->strict && !unevaluated.empty()) {
+              fail(f->policy, "--strict: eifkit cannot evaluate " + unevaluated);
+            }
+            if (v.report.contains("Statements")) print_notes(v, f->policy);
             print_json(v.report);
             return v.allowed ? 0 : 1;
           }};

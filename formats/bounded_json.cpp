@@ -18,8 +18,12 @@ std::string readable(const std::exception& e) {
 // A DOM builder in the shape of nlohmann's own, with the limits checked on the way down.
 class BoundedBuilder : public nlohmann::json_sax<json> {
  public:
-  BoundedBuilder(size_t input_size, size_t max_depth, std::string& problem)
-      : input_size_(input_size), max_depth_(max_depth), problem_(problem) {}
+  BoundedBuilder(size_t input_size, size_t max_depth, DuplicateKeys duplicates,
+                 std::string& problem)
+      : input_size_(input_size),
+        max_depth_(max_depth),
+        duplicates_(duplicates),
+        problem_(problem) {}
 
   json result() { return std::move(root_); }
 
@@ -35,7 +39,14 @@ class BoundedBuilder : public nlohmann::json_sax<json> {
   bool end_object() override { return close(); }
   bool end_array() override { return close(); }
   bool key(string_t& k) override {
-    key_ = &(*stack_.back())[std::move(k)];
+    json& object = *stack_.back();
+    if (duplicates_ == DuplicateKeys::kRefuse && object.contains(k)) {
+      problem_ = "duplicate key " + json(k).dump() + " in " + path() +
+                 " (readers disagree on which one counts)";
+      return false;
+    }
+    key_name_ = k;
+    key_ = &object[std::move(k)];
     return true;
   }
   bool parse_error(size_t position, const std::string&,
@@ -76,16 +87,33 @@ class BoundedBuilder : public nlohmann::json_sax<json> {
                  " elements in " + std::to_string(input_size_) + " bytes";
       return false;
     }
+    std::string segment;
+    if (!stack_.empty()) {
+      const json& parent = *stack_.back();
+      segment = parent.is_array() ? "[" + std::to_string(parent.size()) + "]" : "." + key_name_;
+    }
     stack_.push_back(place(std::move(empty)));
+    segments_.push_back(std::move(segment));
     return true;
   }
   bool close() {
     stack_.pop_back();
+    segments_.pop_back();
     return true;
+  }
+  // Where the innermost open container is, as a reader would write it: Statement[0].Condition.
+  std::string path() const {
+    std::string out;
+    for (const std::string& s : segments_) out += s;
+    if (out.empty()) return "the top-level object";
+    return out[0] == '.' ? out.substr(1) : out;
   }
 
   size_t input_size_, max_depth_;
+  DuplicateKeys duplicates_;
   std::string& problem_;
+  std::vector<std::string> segments_;  // how each open container sits in its parent
+  std::string key_name_;
   json root_;
   std::vector<json*> stack_;
   json* key_ = nullptr;
@@ -94,9 +122,10 @@ class BoundedBuilder : public nlohmann::json_sax<json> {
 }  // namespace
 
 std::optional<json> decode_bounded(std::span<const uint8_t> bytes, JsonSyntax syntax,
-                                   size_t max_depth, std::string& problem) {
+                                   size_t max_depth, std::string& problem,
+                                   DuplicateKeys duplicates) {
   problem.clear();
-  BoundedBuilder builder(bytes.size(), max_depth, problem);
+  BoundedBuilder builder(bytes.size(), max_depth, duplicates, problem);
   bool ok = false;
   try {
     ok = json::sax_parse(

@@ -18,7 +18,8 @@ PolicyMeasurements attestation_measurements(const DecodedAttestation& d) {
 PolicyVerdict check_policy_with_attestation(const nlohmann::json& policy,
                                             const std::string& policy_source,
                                             const AttestationVerdict& attestation,
-                                            const std::string& action) {
+                                            const PolicyRequest& request) {
+  const std::string& action = request.action;
   nlohmann::json summary = nlohmann::json::object();
   for (const char* key : {"Verified", "Checks", "Failed", "Problems", "Platform", "Root", "At"}) {
     if (attestation.report.contains(key)) summary[key] = attestation.report[key];
@@ -44,7 +45,7 @@ PolicyVerdict check_policy_with_attestation(const nlohmann::json& policy,
     return {false, report};
   }
   PolicyVerdict v =
-      check_policy(policy, policy_source, attestation_measurements(*attestation.decoded), action);
+      check_policy(policy, policy_source, attestation_measurements(*attestation.decoded), request);
   v.report["Attestation"] = summary;
   return v;
 }

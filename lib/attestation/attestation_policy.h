@@ -21,6 +21,6 @@ PolicyMeasurements attestation_measurements(const DecodedAttestation& d);
 PolicyVerdict check_policy_with_attestation(const nlohmann::json& policy,
                                             const std::string& policy_source,
                                             const AttestationVerdict& attestation,
-                                            const std::string& action);
+                                            const PolicyRequest& request);
 
 }  // namespace eifkit

@@ -10,10 +10,11 @@
 
 namespace eifkit {
 
-nlohmann::json parse_json(std::span<const uint8_t> bytes, const std::string& where) {
+nlohmann::json parse_json(std::span<const uint8_t> bytes, const std::string& where,
+                          DuplicateKeys duplicates) {
   std::string problem;
   std::optional<nlohmann::json> j =
-      decode_bounded(bytes, JsonSyntax::kJson, kMaxJsonDepth, problem);
+      decode_bounded(bytes, JsonSyntax::kJson, kMaxJsonDepth, problem, duplicates);
   if (!j) throw Error(where + ": invalid JSON: " + problem);
   return std::move(*j);
 }

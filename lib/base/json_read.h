@@ -9,10 +9,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "formats/bounded_json.h"
+
 namespace eifkit {
 
-// `where` is "SOURCE: NAME", the prefix of every message about this document.
-nlohmann::json parse_json(std::span<const uint8_t> bytes, const std::string& where);
+// `where` is "SOURCE: NAME", the prefix of every message about this document. A key given
+// twice in one object is refused unless `duplicates` says to keep the last
+// (formats/bounded_json.h).
+nlohmann::json parse_json(std::span<const uint8_t> bytes, const std::string& where,
+                          DuplicateKeys duplicates = DuplicateKeys::kRefuse);
 
 // The same for a document that must be a JSON object, `what` ("a policy", "a build record"):
 // a file that is not JSON at all (a tar, an EIF, other binary data) is named for what it is.

@@ -88,7 +88,7 @@ nlohmann::json read_config(ImageFiles& files, const std::string& name, std::stri
     if (actual != *expected) fail_digest_mismatch(where, actual, *expected);
   }
   if (id) *id = actual;
-  return parse_json(bytes, where);
+  return parse_json(bytes, where, kImageJsonKeys);
 }
 
 bool has_tag(const std::vector<std::string>& repo_tags, const std::string& tag) {
@@ -109,7 +109,8 @@ ResolvedImage resolve_docker_archive(ImageFiles& files, const std::optional<std:
                                      const Platform& fallback) {
   const std::string& source = files.source();
   std::string where = source + ": manifest.json";
-  nlohmann::json manifest = parse_json(read_small(files, "manifest.json", kMaxJsonBytes), where);
+  nlohmann::json manifest =
+      parse_json(read_small(files, "manifest.json", kMaxJsonBytes), where, kImageJsonKeys);
   if (!manifest.is_array()) throw Error(where + ": expected a JSON array");
   const ImageLimits limits = image_limits();
   refuse_count_over(manifest.size(), limits.max_documents, where, "images");

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "formats/bounded_json.h"
 #include "lib/base/byte_source.h"
 
 namespace eifkit {
@@ -29,6 +30,9 @@ class ImageFiles {
 
 // Manifests and configs are small; anything over this is refused before it is read.
 inline constexpr uint64_t kMaxJsonBytes = 4 << 20;
+// An image means what `docker load` makes of it, and Docker's Go decoder keeps the last of a
+// key given twice: so does eifkit, or its /cmd could differ from Docker's.
+inline constexpr DuplicateKeys kImageJsonKeys = DuplicateKeys::kKeepLast;
 
 // Reads a whole file of at most max_bytes (an Error otherwise, or when it is missing).
 std::vector<uint8_t> read_small(ImageFiles& files, const std::string& name, uint64_t max_bytes);

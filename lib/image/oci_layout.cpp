@@ -39,7 +39,7 @@ std::string blob_where(const ImageFiles& files, const Descriptor& d) {
 }
 
 nlohmann::json read_json_blob(ImageFiles& files, const Descriptor& d) {
-  return parse_json(read_blob(files, d, kMaxJsonBytes), blob_where(files, d));
+  return parse_json(read_blob(files, d, kMaxJsonBytes), blob_where(files, d), kImageJsonKeys);
 }
 
 // Every manifest and index is followed once, however many times indexes name it: an index
@@ -135,7 +135,8 @@ ResolvedImage resolve_oci_layout(ImageFiles& files, const std::optional<std::str
                                  const std::optional<Platform>& wanted, const Platform& fallback) {
   const std::string& source = files.source();
   std::string where = source + ": index.json";
-  nlohmann::json index = parse_json(read_small(files, "index.json", kMaxJsonBytes), where);
+  nlohmann::json index =
+      parse_json(read_small(files, "index.json", kMaxJsonBytes), where, kImageJsonKeys);
 
   std::vector<Descriptor> top;
   std::vector<std::string> tags;

@@ -1,6 +1,6 @@
 // `eifkit policy check --policy POLICY RECORD`: the input is the policy, read as the CLI reads
 // it (parse_json_object), evaluated for its default action against a fixed signed build
-// record.
+// record, once as is and once with the caller's ARN given.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -37,7 +37,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         eifkit::parse_json_object(std::span(data, size), "fuzz.json",
                                   "a policy (an AWS key policy or a Huawei IAM policy, JSON)");
     std::string action = eifkit::default_check_action(policy);
-    (void)eifkit::check_policy(policy, "fuzz.json", signed_record(), "signed.build.json", action)
+    eifkit::PolicyVerdict v =
+        eifkit::check_policy(policy, "fuzz.json", signed_record(), "signed.build.json", action);
+    (void)v.report.dump();
+    (void)eifkit::unevaluated_summary(v);
+    // And with the caller named, as --principal does: Principal and NotPrincipal evaluated.
+    eifkit::PolicyMeasurements m = eifkit::record_measurements(signed_record(), "signed.build.json");
+    (void)eifkit::check_policy(policy, "fuzz.json", m,
+                               eifkit::PolicyRequest{action, "arn:aws:iam::111122223333:role/app"})
         .report.dump();
   } catch (const eifkit::Error&) {
     // Refusing bad input is the expected outcome.

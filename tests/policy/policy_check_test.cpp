@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,21 +78,28 @@ json policy_of(const json& statements) {
   return {{"Version", "2012-10-17"}, {"Statement", statements}};
 }
 
+// The decision alone, without the per-statement account (tested on its own below).
+json decision_of(const PolicyVerdict& v) {
+  json j = v.report;
+  for (const char* detail : {"Statements", "Unevaluated", "UnknownKeys"}) j.erase(detail);
+  return j;
+}
+
 // ---- Decisions ------------------------------------------------------------------------------
 
 TEST(PolicyCheck, AllowedByAnAttestedAllow) {
   PolicyVerdict v = check(policy_of({allow_pcr0(kPcr0Two)}), "two-ramdisks");
   EXPECT_TRUE(v.allowed);
-  EXPECT_EQ(v.report, json::parse(R"({
+  EXPECT_EQ(decision_of(v), json::parse(R"({
     "Allowed": true,
     "Action": "kms:Decrypt",
     "Decision": "allow",
     "Reason": "statement 0 (\"EnclaveDecrypt\") allows kms:Decrypt: kms:RecipientAttestation:PCR0 is 00f8ba2ee8220a48..., one of the values its StringEqualsIgnoreCase condition lists",
     "Statement": {"Index": 0, "Sid": "EnclaveDecrypt"},
     "Condition": {"StringEqualsIgnoreCase": {"kms:RecipientAttestation:PCR0": ")" +
-                                  kPcr0Two + R"("}},
+                                        kPcr0Two + R"("}},
     "Measured": {"kms:RecipientAttestation:PCR0": ")" +
-                                  kPcr0Two + R"("}
+                                        kPcr0Two + R"("}
   })"));
 }
 
@@ -106,16 +114,16 @@ TEST(PolicyCheck, DeniedByADenyUnlessStatement) {
   json policy = policy_of({kRootStatement, deny});
   PolicyVerdict v = check(policy, "three-ramdisks");
   EXPECT_FALSE(v.allowed);
-  EXPECT_EQ(v.report, json::parse(R"({
+  EXPECT_EQ(decision_of(v), json::parse(R"({
     "Allowed": false,
     "Action": "kms:Decrypt",
     "Decision": "deny",
     "Reason": "statement 1 (\"DenyUnlessAttested\") denies kms:Decrypt: kms:RecipientAttestation:PCR0 is 67b70198e872fa9f..., not the value its StringNotEqualsIgnoreCase condition lists",
     "Statement": {"Index": 1, "Sid": "DenyUnlessAttested"},
     "Condition": {"StringNotEqualsIgnoreCase": {"kms:RecipientAttestation:PCR0": [")" +
-                                  kPcr0Two + R"("]}},
+                                        kPcr0Two + R"("]}},
     "Measured": {"kms:RecipientAttestation:PCR0": ")" +
-                                  kPcr0Three + R"("}
+                                        kPcr0Three + R"("}
   })"));
   // The right image passes the Deny; the root statement, which pins nothing, allows it.
   PolicyVerdict ok = check(policy, "two-ramdisks");
@@ -143,7 +151,7 @@ TEST(PolicyCheck, DeniedBecauseNoAllowMatches) {
 TEST(PolicyCheck, DeniedWhenNoAllowStatementAppliesToTheAction) {
   PolicyVerdict v = check(policy_of({allow_pcr0(kPcr0Two)}), "two-ramdisks", "kms:Encrypt");
   EXPECT_FALSE(v.allowed);
-  EXPECT_EQ(v.report, json::parse(R"({
+  EXPECT_EQ(decision_of(v), json::parse(R"({
     "Allowed": false, "Action": "kms:Encrypt", "Decision": "no-matching-allow",
     "Reason": "no Allow statement applies to kms:Encrypt",
     "Statement": null, "Condition": null, "Measured": null
@@ -195,12 +203,42 @@ TEST(PolicyCheck, PolicyWithUnrelatedStatements) {
   json& pins = policy["Statement"][4]["Condition"]["StringEqualsIgnoreCase"];
   pins["kms:RecipientAttestation:PCR1"] = kPcr1;
   pins["kms:RecipientAttestation:PCR2"] = record_of("two-ramdisks")["Measurements"]["PCR2"];
+  // The two Deny statements depend on the caller (its transport, its account), which eifkit
+  // cannot know: the image's Allow matches, but the answer is not "allow".
   PolicyVerdict v = check(policy, "two-ramdisks");
-  EXPECT_TRUE(v.allowed);
-  EXPECT_EQ(v.report["Decision"], "allow");
-  EXPECT_EQ(v.report["Statement"], json({{"Index", 4}, {"Sid", "EnclaveDecrypt"}}));
-  EXPECT_EQ(v.report["Condition"]["StringEqualsIgnoreCase"].size(), 2u);
-  EXPECT_EQ(v.report["Condition"].size(), 1u);  // ArnLike is about the caller, not the image
+  EXPECT_FALSE(v.allowed);
+  EXPECT_EQ(v.report["Decision"], "undetermined");
+  EXPECT_EQ(v.report["Statement"], json({{"Index", 2}, {"Sid", "DenyPlainHttp"}}));
+  EXPECT_EQ(v.report["Reason"],
+            "statement 2 (\"DenyPlainHttp\") denies kms:Decrypt if its Bool condition on "
+            "aws:SecureTransport holds, which eifkit does not evaluate: the answer depends on "
+            "the caller (statement 4 (\"EnclaveDecrypt\") allows kms:Decrypt otherwise)");
+  EXPECT_EQ(v.report["Condition"], nullptr);
+  std::vector<std::string> matches;
+  for (const json& st : v.report["Statements"]) matches.push_back(st["Match"]);
+  EXPECT_EQ(matches, (std::vector<std::string>{"not-applicable", "not-applicable", "may-match",
+                                               "may-match", "may-match"}));
+  EXPECT_EQ(v.report["Unevaluated"], json::parse(R"([
+    {"Index": 2, "Sid": "DenyPlainHttp", "Element": "Condition", "Operator": "Bool",
+     "Key": "aws:SecureTransport", "Value": "false"},
+    {"Index": 3, "Sid": "DenyOtherAccounts", "Element": "Condition",
+     "Operator": "StringNotEquals", "Key": "kms:CallerAccount", "Value": "111122223333"},
+    {"Index": 4, "Sid": "EnclaveDecrypt", "Element": "Principal",
+     "Value": {"AWS": "arn:aws:iam::111122223333:role/app"}},
+    {"Index": 4, "Sid": "EnclaveDecrypt", "Element": "Condition", "Operator": "ArnLike",
+     "Key": "aws:PrincipalArn", "Value": "arn:aws:iam::111122223333:role/*"}
+  ])"));
+  // Without them, the Allow decides, and its ArnLike (about the caller) is not among the
+  // conditions on the image.
+  json without_denies = policy;
+  without_denies["Statement"].erase(2);
+  without_denies["Statement"].erase(2);
+  PolicyVerdict allowed = check(without_denies, "two-ramdisks");
+  EXPECT_TRUE(allowed.allowed);
+  EXPECT_EQ(allowed.report["Decision"], "allow");
+  EXPECT_EQ(allowed.report["Statement"], json({{"Index", 2}, {"Sid", "EnclaveDecrypt"}}));
+  EXPECT_EQ(allowed.report["Condition"]["StringEqualsIgnoreCase"].size(), 2u);
+  EXPECT_EQ(allowed.report["Condition"].size(), 1u);
   // The other image has another PCR2: the one Allow for kms:Decrypt does not match, and the
   // Encrypt statement's unsupported operator is never evaluated.
   PolicyVerdict other = check(policy, "three-ramdisks");
@@ -334,10 +372,158 @@ TEST(PolicyCheckRefuses, MalformedPolicies) {
   EXPECT_EQ(error_of([&] { check(policy_of({s}), "two-ramdisks"); }),
             "policy.json: Statement[0]: Condition.StringEqualsIgnoreCase."
             "kms:RecipientAttestation:PCR0 is not a string or a list of strings");
-  json unknown = allow_pcr0(kPcr0Two, "StringEqualsIgnoreCase", "kms:RecipientAttestation:Pcr99");
-  EXPECT_EQ(error_of([&] { check(policy_of({unknown}), "two-ramdisks"); }),
-            "policy.json: Statement[0]: unknown attestation condition key "
-            "\"kms:RecipientAttestation:Pcr99\"");
+  json both = allow_pcr0(kPcr0Two);
+  both["NotAction"] = "kms:Sign";
+  EXPECT_EQ(error_of([&] { check(policy_of({both}), "two-ramdisks"); }),
+            "policy.json: Statement[0]: has both Action and NotAction; AWS rejects such a "
+            "statement");
+  json principals = allow_pcr0(kPcr0Two);
+  principals["NotPrincipal"] = {{"AWS", "arn:aws:iam::111122223333:role/other"}};
+  EXPECT_EQ(error_of([&] { check(policy_of({principals}), "two-ramdisks"); }),
+            "policy.json: Statement[0]: has both Principal and NotPrincipal; AWS rejects such a "
+            "statement");
+}
+
+// ---- Deny precedence, callers, key spellings --------------------------------------------------
+
+json deny_all(const json& extra = json::object()) {
+  json s = {{"Effect", "Deny"}, {"Principal", "*"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}};
+  s.update(extra);
+  return s;
+}
+
+TEST(PolicyCheck, AnUnconditionalDenyWinsOverAMatchingAllow) {
+  PolicyVerdict v = check(policy_of({allow_pcr0(kPcr0Two), deny_all()}), "two-ramdisks");
+  EXPECT_FALSE(v.allowed);
+  EXPECT_EQ(decision_of(v), json::parse(R"({
+    "Allowed": false, "Action": "kms:Decrypt", "Decision": "deny",
+    "Reason": "statement 1 denies kms:Decrypt: it has no condition, and an explicit Deny always wins",
+    "Statement": {"Index": 1}, "Condition": null, "Measured": null
+  })"));
+  EXPECT_EQ(v.report["Statements"][1]["Match"], "matches");
+  EXPECT_EQ(v.report["Statements"][1]["Reason"], "it covers kms:Decrypt with no condition");
+  // Written with NotAction: a Deny of everything but Encrypt covers Decrypt...
+  json not_action = deny_all();
+  not_action.erase("Action");
+  not_action["NotAction"] = "kms:Encrypt";
+  EXPECT_EQ(check(policy_of({allow_pcr0(kPcr0Two), not_action}), "two-ramdisks").report["Decision"],
+            "deny");
+  // ...and one of everything but Decrypt does not.
+  not_action["NotAction"] = "kms:Decrypt";
+  PolicyVerdict allowed = check(policy_of({allow_pcr0(kPcr0Two), not_action}), "two-ramdisks");
+  EXPECT_TRUE(allowed.allowed);
+  EXPECT_EQ(allowed.report["Statements"][1]["Match"], "not-applicable");
+  EXPECT_EQ(allowed.report["Statements"][1]["Reason"], "its NotAction covers kms:Decrypt");
+}
+
+TEST(PolicyCheck, ADenyOnTheCallerAloneLeavesTheAnswerUndetermined) {
+  json deny = deny_all({{"Sid", "OnlyFromTheVpc"},
+                        {"Condition", {{"NotIpAddress", {{"aws:SourceIp", "10.0.0.0/8"}}}}}});
+  PolicyVerdict v = check(policy_of({allow_pcr0(kPcr0Two), deny}), "two-ramdisks");
+  EXPECT_FALSE(v.allowed);
+  EXPECT_EQ(v.report["Decision"], "undetermined");
+  EXPECT_EQ(v.report["Reason"],
+            "statement 1 (\"OnlyFromTheVpc\") denies kms:Decrypt if its NotIpAddress condition on "
+            "aws:SourceIp holds, which eifkit does not evaluate: the answer depends on the "
+            "caller (statement 0 (\"EnclaveDecrypt\") allows kms:Decrypt otherwise)");
+  EXPECT_EQ(v.report["Statements"][1]["Conditions"],
+            json::parse(R"([{"Operator": "NotIpAddress", "Key": "aws:SourceIp",
+                             "Value": "10.0.0.0/8", "Result": "not-evaluated"}])"));
+  // A Deny that might apply does not matter when nothing allows: the answer is denied.
+  PolicyVerdict other = check(policy_of({allow_pcr0(kPcr0Two), deny}), "three-ramdisks");
+  EXPECT_EQ(other.report["Decision"], "no-matching-allow");
+  // A Deny whose measurement condition fails does not apply, whatever its caller conditions.
+  deny["Condition"]["StringNotEqualsIgnoreCase"] = {{"kms:RecipientAttestation:PCR0", kPcr0Two}};
+  PolicyVerdict passes = check(policy_of({allow_pcr0(kPcr0Two), deny}), "two-ramdisks");
+  EXPECT_TRUE(passes.allowed);
+  EXPECT_EQ(passes.report["Statements"][1]["Match"], "does-not-match");
+  EXPECT_EQ(passes.report["Unevaluated"].size(), 1u);  // the Allow's Principal only
+}
+
+TEST(PolicyCheck, PrincipalsAreEvaluatedWhenTheCallerIsNamed) {
+  json deny_admin = deny_all({{"Principal", {{"AWS", "arn:aws:iam::111122223333:role/admin"}}}});
+  json policy = policy_of({allow_pcr0(kPcr0Two), deny_admin});
+  auto as = [&](const std::optional<std::string>& caller) {
+    PolicyMeasurements m = record_measurements(record_of("two-ramdisks"), "two-ramdisks.eif");
+    return check_policy(policy, "policy.json", m, PolicyRequest{"kms:Decrypt", caller});
+  };
+  EXPECT_EQ(as(std::nullopt).report["Decision"], "undetermined");
+  PolicyVerdict app = as("arn:aws:iam::111122223333:role/app");
+  EXPECT_TRUE(app.allowed);
+  EXPECT_EQ(app.report["Decision"], "allow");
+  EXPECT_EQ(app.report["Unevaluated"], json::array());
+  EXPECT_EQ(app.report["Statements"][1]["Reason"],
+            "its Principal {\"AWS\":\"arn:aws:iam::111122223333:role/admin\"} does not name "
+            "arn:aws:iam::111122223333:role/app");
+  EXPECT_EQ(as("arn:aws:iam::111122223333:role/admin").report["Decision"], "deny");
+  PolicyVerdict stranger = as("arn:aws:iam::444455556666:role/app");
+  EXPECT_EQ(stranger.report["Decision"], "no-matching-allow");
+  EXPECT_EQ(stranger.report["Reason"],
+            "no Allow statement for kms:Decrypt matches: in statement 0 (\"EnclaveDecrypt\"), its "
+            "Principal {\"AWS\":\"arn:aws:iam::111122223333:role/app\"} does not name "
+            "arn:aws:iam::444455556666:role/app");
+  // The account's root names every principal of the account.
+  json root = policy_of({kRootStatement});
+  PolicyMeasurements m = record_measurements(record_of("two-ramdisks"), "two-ramdisks.eif");
+  EXPECT_TRUE(check_policy(root, "policy.json", m,
+                           PolicyRequest{"kms:Decrypt", "arn:aws:iam::111122223333:role/app"})
+                  .allowed);
+  EXPECT_FALSE(check_policy(root, "policy.json", m,
+                            PolicyRequest{"kms:Decrypt", "arn:aws:iam::444455556666:role/app"})
+                   .allowed);
+}
+
+TEST(PolicyCheck, KeysTheServiceNeverSetsAreAbsentAndNamed) {
+  const std::string aws_note =
+      "AWS KMS sets kms:RecipientAttestation:PCR0 to kms:RecipientAttestation:PCR31 and "
+      "kms:RecipientAttestation:ImageSha384, PCR numbers in plain decimal";
+  for (const char* key : {"kms:RecipientAttestation:PCR00", "kms:RecipientAttestation:PCR+0",
+                          "kms:RecipientAttestation:PCR32", "kms:RecipientAttestation:Pcr99",
+                          "kms:RecipientAttestation:PCR 0", "kms:RecipientAttestationPCR0"}) {
+    PolicyVerdict v =
+        check(policy_of({allow_pcr0(kPcr0Two, "StringEqualsIgnoreCase", key)}), "two-ramdisks");
+    EXPECT_FALSE(v.allowed) << key;
+    EXPECT_EQ(v.report["Decision"], "no-matching-allow") << key;
+    EXPECT_EQ(
+        v.report["UnknownKeys"],
+        json::array({{{"Index", 0}, {"Sid", "EnclaveDecrypt"}, {"Key", key}, {"Note", aws_note}}}))
+        << key;
+    EXPECT_EQ(v.report["Reason"],
+              "no Allow statement for kms:Decrypt matches: in statement 0 "
+              "(\"EnclaveDecrypt\"), " +
+                  std::string(key) + " is never set (" + aws_note +
+                  "), so its StringEqualsIgnoreCase condition does not hold")
+        << key;
+  }
+  // Key names are case-insensitive, as IAM's are: this is PCR0.
+  EXPECT_TRUE(check(policy_of({allow_pcr0(kPcr0Two, "StringEqualsIgnoreCase",
+                                          "kms:recipientattestation:pcr0")}),
+                    "two-ramdisks")
+                  .allowed);
+  // Huawei's separator in an AWS policy names no key either; a negated condition on an absent
+  // key holds, so this Deny denies every image.
+  json deny =
+      deny_all({{"Condition",
+                 {{"StringNotEqualsIgnoreCase", {{"kms:RecipientAttestation/PCR0", kPcr0Two}}}}}});
+  PolicyVerdict v = check(policy_of({allow_pcr0(kPcr0Two), deny}), "two-ramdisks");
+  EXPECT_EQ(v.report["Decision"], "deny");
+  EXPECT_EQ(v.report["UnknownKeys"][0]["Note"],
+            "it is Huawei's spelling; AWS KMS sets kms:RecipientAttestation:PCR0");
+  // And AWS's in a Huawei policy.
+  json huawei = huawei_policy({{"signed.json", record_of("signed")}}, {});
+  json& pins = huawei["Statement"][0]["Condition"]["StringEqualsIgnoreCase"];
+  pins["kms:RecipientAttestation:PCR0"] = pins["kms:RecipientAttestation/PCR0"];
+  pins.erase("kms:RecipientAttestation/PCR0");
+  PolicyVerdict h = check(huawei, "signed", "kms:cmk:decryptData");
+  EXPECT_FALSE(h.allowed);
+  EXPECT_EQ(h.report["UnknownKeys"][0]["Note"],
+            "it is AWS's spelling; Huawei KMS sets kms:RecipientAttestation/PCR0");
+}
+
+TEST(PolicyCheck, UnevaluatedSummaryNamesWhatAnAllowRestsOn) {
+  PolicyVerdict v = check(policy_of({allow_pcr0(kPcr0Two)}), "two-ramdisks");
+  EXPECT_EQ(unevaluated_summary(v),
+            "statement 0: Principal {\"AWS\":\"arn:aws:iam::111122223333:role/app\"}");
 }
 
 }  // namespace
