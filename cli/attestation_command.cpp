@@ -1,7 +1,7 @@
 // eifkit attestation show|verify: decode an enclave's attestation document, and check it is
 // genuine (signature, certificate chain, root, validity), of the expected image (PCRs) and
 // fresh (nonce, user_data, public_key). verify exits 0 when every check passes, 1 when one
-// fails, 2 when the document is unusable.
+// fails, 2 when the document is unusable; its warnings (the verdict stands) go to stderr.
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -149,6 +149,9 @@ Subcommand add_verify(CLI::App& parent) {
             }
             AttestationVerdict v = verify_attestation(read_attestation_input(f->document), o);
             print_json(v.report);
+            for (const std::string& w : v.warnings) {
+              std::cerr << "eifkit: warning: " << f->document << ": " << w << std::endl;
+            }
             if (v.status == AttestationVerdict::Status::kUnusable) {
               std::cerr << "eifkit: " << f->document << ": " << v.problem << std::endl;
               return 2;

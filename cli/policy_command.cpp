@@ -245,6 +245,9 @@ Subcommand add_check(CLI::App& parent) {
               if (doc.status == AttestationVerdict::Status::kUnusable) {
                 fail(f->attestation, doc.problem);
               }
+              for (const std::string& w : doc.warnings) {
+                std::cerr << "eifkit: warning: " << f->attestation << ": " << w << std::endl;
+              }
               v = check_policy_with_attestation(policy, f->policy, doc, request);
             } else if (f->no_attestation) {
               PolicyMeasurements none;

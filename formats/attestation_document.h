@@ -51,7 +51,11 @@ struct AttestationDocument {
 inline constexpr size_t kMaxAttestationDocumentBytes = 1 << 20;
 
 // nullopt, with `problem` set to one line, when the bytes are not a COSE_Sign1 of four items
-// [protected bstr, unprotected map, payload bstr, signature bstr].
+// [protected bstr, unprotected map, payload bstr, signature bstr], optionally tagged 18 and
+// preceded by self-described CBOR tags (55799, skipped). A COSE_Sign (tag 98, or a fourth item
+// that is an array) is named as such. The protected header must be a valid CBOR map (no
+// duplicate labels); a crit (label 2) is refused unless it is a non-empty array listing only
+// alg (1), and refused outright in the unprotected header (RFC 9052 §3.1).
 std::optional<AttestationEnvelope> decode_attestation_envelope(std::span<const uint8_t> bytes,
                                                                std::string& problem);
 

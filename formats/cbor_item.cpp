@@ -20,6 +20,48 @@ const CborItem* CborItem::find(std::string_view key) const {
   return nullptr;
 }
 
+std::string cbor_key_text(const CborItem& k) {
+  switch (k.kind) {
+    case CborItem::Kind::kUnsigned:
+      return std::to_string(k.value);
+    case CborItem::Kind::kNegative:
+      // -1 - value, which for the largest value does not fit in 64 bits.
+      if (k.value == UINT64_MAX) return "-18446744073709551616";
+      return std::string("-").append(std::to_string(k.value + 1));
+    case CborItem::Kind::kBytes:
+    case CborItem::Kind::kText:
+      break;
+    default:
+      return "(not an integer or a string)";
+  }
+  // Long or unprintable strings are described: the text goes into one-line messages.
+  constexpr size_t kShown = 32;
+  bool text = k.kind == CborItem::Kind::kText;
+  bool printable = std::all_of(k.bytes.begin(), k.bytes.end(), [](uint8_t c) {
+    return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+  });
+  if (k.bytes.size() > kShown || (text && !printable)) {
+    std::string what = text ? "(a text string of " : "(a byte string of ";
+    what += std::to_string(k.bytes.size());
+    what += " bytes)";
+    return what;
+  }
+  if (text) {
+    std::string quoted = "\"";
+    quoted.append(k.bytes.begin(), k.bytes.end());
+    quoted += '"';
+    return quoted;
+  }
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex = "h'";
+  for (uint8_t b : k.bytes) {
+    hex += kDigits[b >> 4];
+    hex += kDigits[b & 0xf];
+  }
+  hex += '\'';
+  return hex;
+}
+
 namespace {
 
 // Thrown inside the decoder only; decode_cbor_item turns it into `problem`.
@@ -192,7 +234,7 @@ class Decoder {
         fail_at(k.offset, "a map key that is not an integer or a string");
       }
       if (!seen.emplace(static_cast<int>(k.kind), k.value, k.bytes).second) {
-        fail_at(k.offset, "a duplicate map key");
+        fail_at(k.offset, std::string("a duplicate map key ").append(cbor_key_text(k)));
       }
     }
   }

@@ -37,6 +37,11 @@ struct CborItem {
   std::string text() const { return {bytes.begin(), bytes.end()}; }
 };
 
+// A map key (or COSE label) in CBOR's diagnostic notation: 1, -35, "digest", h'00ff'. Strings
+// longer than 32 bytes, and text that is not printable ASCII, are described instead
+// ("(a text string of 40 bytes)"), so that the result can go into a one-line message.
+std::string cbor_key_text(const CborItem& key);
+
 struct CborLimits {
   size_t max_depth = 16;
   size_t max_items = 100000;
@@ -50,7 +55,7 @@ struct CborEncoding {
 
 // Exactly one item filling `bytes`. nullopt, with `problem` set to one line naming the byte
 // ("a byte string of 4096 bytes at byte 12 runs past the end (40 bytes left)"), otherwise.
-// Map keys must be integers or strings, and unique by value.
+// Map keys must be integers or strings, and unique by value ("a duplicate map key 1 at byte 4").
 std::optional<CborItem> decode_cbor_item(std::span<const uint8_t> bytes, const CborLimits& limits,
                                          std::string& problem, CborEncoding* encoding = nullptr);
 

@@ -12,10 +12,14 @@ namespace eifkit {
 
 namespace {
 
-// A COSE_Sign1 starts with an array of four (0x84), its indefinite form (0x9f), or tag 18
-// (0xd2); none of these is a printable character, so text cannot be mistaken for CBOR.
+// A COSE_Sign1 starts with an array (major type 4: 0x80 to 0x9f) or a tag in front of one
+// (major type 6: 0xc0 to 0xdf; 18, 98 for a COSE_Sign, 55799 for self-described CBOR). Every
+// such byte is at least 0x80, never base64 or hex text; taking them all as CBOR lets the
+// decoder say what the bytes are instead of "neither CBOR nor text".
 bool looks_like_cbor(const std::vector<uint8_t>& bytes) {
-  return !bytes.empty() && (bytes[0] == 0x84 || bytes[0] == 0x9f || bytes[0] == 0xd2);
+  if (bytes.empty()) return false;
+  const int major = bytes[0] >> 5;
+  return major == 4 || major == 6;
 }
 
 bool is_space(uint8_t c) {

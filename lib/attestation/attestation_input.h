@@ -15,7 +15,8 @@ struct AttestationInput {
 };
 
 // Error naming the file when it cannot be read, is larger than a document can be, or is
-// neither CBOR (a COSE_Sign1 array, tagged or not) nor base64 nor hex text.
+// neither CBOR (an array or a tagged item: what a COSE_Sign1 starts with) nor base64 nor hex
+// text.
 AttestationInput read_attestation_input(const std::string& path);
 
 }  // namespace eifkit

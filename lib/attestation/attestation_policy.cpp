@@ -21,7 +21,7 @@ PolicyVerdict check_policy_with_attestation(const nlohmann::json& policy,
                                             const PolicyRequest& request) {
   const std::string& action = request.action;
   nlohmann::json summary = nlohmann::json::object();
-  for (const char* key : {"Verified", "Checks", "Failed", "Problems", "Platform", "Root", "At"}) {
+  for (const char* key : {"Verified", "Checks", "Failed", "Problems", "Warnings", "Platform", "Root", "At"}) {
     if (attestation.report.contains(key)) summary[key] = attestation.report[key];
   }
   if (attestation.status != AttestationVerdict::Status::kVerified) {

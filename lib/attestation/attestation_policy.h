@@ -17,7 +17,8 @@ namespace eifkit {
 PolicyMeasurements attestation_measurements(const DecodedAttestation& d);
 
 // The verdict of check_policy, with "Attestation": {Verified, Checks, Failed, Problems,
-// Platform, Root, At}; "Decision": "document-rejected" when the document did not verify.
+// Warnings (when there are), Platform, Root, At}; "Decision": "document-rejected" when the document
+// did not verify.
 PolicyVerdict check_policy_with_attestation(const nlohmann::json& policy,
                                             const std::string& policy_source,
                                             const AttestationVerdict& attestation,

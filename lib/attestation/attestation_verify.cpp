@@ -67,6 +67,63 @@ std::string validity_of_all(const DecodedAttestation& d, std::time_t at) {
   return "";
 }
 
+// AWS's NSM API and QingTian's QTSM both define digest as "SHA384": the PCRs are SHA-384
+// registers. Another name would mean another hash, whose PCRs no EIF's measurements match.
+std::string digest_problem(const AttestationDocument& doc) {
+  if (doc.digest == "SHA384") return "";
+  constexpr size_t kShown = 32;
+  std::string what = "digest is \"";
+  what += doc.digest.substr(0, kShown);
+  what += doc.digest.size() > kShown ? "...\"" : "\"";
+  what += "; Nitro and QingTian documents are SHA384, so its PCRs cannot be compared";
+  return what;
+}
+
+const char* check_time_source(const CheckTime& at) {
+  switch (at.kind) {
+    case CheckTime::Kind::kNow:
+      return "now, by this machine's clock";
+    case CheckTime::Kind::kDocument:
+      return "the document's timestamp";
+    case CheckTime::Kind::kGiven:
+      break;
+  }
+  return "--at";
+}
+
+// 10000-01-01T00:00:00Z. X.509's times (UTCTime, GeneralizedTime) have four-digit years, so no
+// certificate is valid from then on, and OpenSSL reports a "format error" in the
+// certificate rather than a time it cannot compare.
+constexpr std::time_t kYear10000 = 253402300800;
+
+std::string past_year_9999(const CheckTime& at, std::time_t t) {
+  std::string what = "the check time ";
+  what += utc_z(t);
+  what += " (";
+  what += check_time_source(at);
+  what += ") is past the year 9999, which no X.509 certificate can be valid at";
+  return what;
+}
+
+// A document made after the time it is checked at: with --at doc this cannot happen, otherwise
+// either a clock or the document's timestamp is wrong. The certificates' verdict is still the
+// one asked for, so this only warns.
+std::string future_timestamp(const CheckTime& at, std::time_t t, const AttestationDocument& doc) {
+  if (at.kind == CheckTime::Kind::kDocument) return "";
+  // Whole seconds, as the check time is: a document made within the second is not "after".
+  if (static_cast<std::time_t>(doc.timestamp_ms / 1000) <= t) return "";
+  std::string what = "the document's timestamp ";
+  what += timestamp_text(doc.timestamp_ms);
+  what += " is after the check time ";
+  what += utc_z(t);
+  what += " (";
+  what += check_time_source(at);
+  what +=
+      "): it claims to be made later than it is checked, so its timestamp or the check time "
+      "is wrong";
+  return what;
+}
+
 void check_pcrs(const DecodedAttestation& d, const ExpectedPcrs& expected, Checks& checks) {
   std::map<uint64_t, std::string> reported;
   for (const auto& [index, value] : d.document.pcrs) reported[index] = to_hex(value);
@@ -136,6 +193,10 @@ AttestationVerdict verify_attestation(AttestationInput input, const AttestationV
   report["Document"] = input.path;
   Checks checks;
   std::optional<DecodedAttestation> decoded = decode_attestation(std::move(input), v.problem);
+  if (decoded) {
+    v.problem = digest_problem(decoded->document);
+    if (!v.problem.empty()) decoded.reset();
+  }
   checks.record("Decode", decoded.has_value(), v.problem);
   if (!decoded) {
     checks.put(report);
@@ -152,14 +213,20 @@ AttestationVerdict verify_attestation(AttestationInput input, const AttestationV
   SignatureFinding sig = check_attestation_signature(d, platform);
   checks.record("Signature", sig.valid, sig.problem);
 
+  // Past 9999 the links are still judged, without a time, so that Chain names only real
+  // link problems and Validity says why no time could be checked.
+  const bool expressible = at < kYear10000;
   ChainFindings chain;
   if (d.cabundle.empty()) {
     chain.link_problem = "the cabundle is empty";
   } else {
-    chain = check_certificate_chain(*d.leaf, std::span(d.cabundle).subspan(1), d.cabundle[0], at);
+    chain = check_certificate_chain(*d.leaf, std::span(d.cabundle).subspan(1), d.cabundle[0],
+                                    expressible ? std::optional(at) : std::nullopt);
   }
   checks.record("Chain", chain.linked, chain.link_problem);
-  std::string validity = chain.time_problem.empty() ? validity_of_all(d, at) : chain.time_problem;
+  std::string validity = !expressible                 ? past_year_9999(o.at, at)
+                         : chain.time_problem.empty() ? validity_of_all(d, at)
+                                                      : chain.time_problem;
   checks.record("Validity", validity.empty(), validity);
   bool pinned = !d.cabundle.empty() && d.cabundle[0].der() == root.cert.der();
   checks.record("Root", pinned,
@@ -184,6 +251,8 @@ AttestationVerdict verify_attestation(AttestationInput input, const AttestationV
                      : o.at.kind == CheckTime::Kind::kDocument ? "document timestamp"
                                                                : "--at";
   report["Attestation"] = attestation_json(d, at);
+  if (std::string w = future_timestamp(o.at, at, d.document); !w.empty()) v.warnings.push_back(w);
+  if (!v.warnings.empty()) report["Warnings"] = v.warnings;
   checks.put(report);
   v.status =
       checks.passed() ? AttestationVerdict::Status::kVerified : AttestationVerdict::Status::kFailed;

@@ -1,13 +1,16 @@
 // `attestation verify`: is this document genuine, is it my image, is it fresh? Each answer is
 // a named check, in the shape of `eifkit verify`:
 //
-//   Decode     the bytes are a COSE_Sign1 attestation document (otherwise it is unusable and
-//              no other check runs)
+//   Decode     the bytes are a COSE_Sign1 attestation document with a SHA384 digest
+//              (otherwise it is unusable and no other check runs)
 //   Signature  ES384 over the exact bytes received, with the leaf certificate's key
 //   Chain      leaf -> cabundle -> cabundle[0], by OpenSSL's verifier
 //   Validity   every certificate valid at the time checked
 //   Root       cabundle[0] is the pinned root (AWS Nitro Enclaves root G1 unless --root)
 //   PCRs, Nonce, UserData, PublicKey   equal to the expected values, when some are given
+//
+// What is odd but not wrong (a document timestamped after the time checked) is a warning: the
+// verdict stands, the report's "Warnings" says it.
 #pragma once
 
 #include <ctime>
@@ -51,7 +54,8 @@ struct AttestationVerifyOptions {
 struct AttestationVerdict {
   enum class Status { kVerified, kFailed, kUnusable };
   Status status = Status::kUnusable;
-  std::string problem;  // kUnusable: why, one line without the file name
+  std::string problem;                // kUnusable: why, one line without the file name
+  std::vector<std::string> warnings;  // one line each, without the file name; also in report
   nlohmann::json report;
   std::optional<DecodedAttestation> decoded;  // set unless kUnusable
 };

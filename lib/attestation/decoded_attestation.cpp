@@ -14,11 +14,6 @@ bool all_zero(const std::vector<uint8_t>& bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
 }
 
-std::string utc_z(std::time_t t) {
-  std::string s = format_rfc3339_utc(t);  // "...+00:00"
-  return s.substr(0, s.size() - 6) + "Z";
-}
-
 nlohmann::json certificate_json(const Certificate& c, const std::string& role, std::time_t at) {
   auto when = [](std::optional<std::time_t> t) {
     return t ? nlohmann::json(utc_z(*t)) : nlohmann::json(nullptr);
@@ -40,6 +35,11 @@ nlohmann::json bytes_json(const OptionalBytesField& f) {
 }
 
 }  // namespace
+
+std::string utc_z(std::time_t t) {
+  std::string s = format_rfc3339_utc(t);  // "...+00:00"
+  return s.substr(0, s.size() - 6) + "Z";
+}
 
 bool is_debug_mode(const AttestationDocument& doc) {
   int zero = 0;

@@ -33,6 +33,8 @@ bool is_debug_mode(const AttestationDocument& doc);
 
 // "2021-10-28T17:02:02.077Z"
 std::string timestamp_text(uint64_t ms);
+// "2021-10-28T17:02:02Z"
+std::string utc_z(std::time_t t);
 
 // show's output: every field, the PCRs by index (and which are all zero), each certificate's
 // subject, issuer, serial, validity (and whether it holds at `at`) and fingerprint.

@@ -60,7 +60,7 @@ int note_time_and_go_on(int ok, X509_STORE_CTX* ctx) {
 
 ChainFindings check_certificate_chain(const Certificate& leaf,
                                       std::span<const Certificate> intermediates,
-                                      const Certificate& anchor, std::time_t at) {
+                                      const Certificate& anchor, std::optional<std::time_t> at) {
   StackPtr untrusted(sk_X509_new_null());
   check(untrusted != nullptr, "sk_X509_new_null");
   for (const Certificate& c : intermediates) {
@@ -71,9 +71,13 @@ ChainFindings check_certificate_chain(const Certificate& leaf,
   StoreCtxPtr ctx(X509_STORE_CTX_new());
   check(ctx && X509_STORE_CTX_init(ctx.get(), store.get(), x509_of(leaf), untrusted.get()) == 1,
         "X509_STORE_CTX_init");
-  X509_STORE_CTX_set_time(ctx.get(), 0, at);
+  if (at) {
+    X509_STORE_CTX_set_time(ctx.get(), 0, *at);
+  } else {
+    X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx.get()), X509_V_FLAG_NO_CHECK_TIME);
+  }
   X509_STORE_CTX_set_verify_cb(ctx.get(), note_time_and_go_on);
-  TimeNotes notes{"", at};
+  TimeNotes notes{"", at.value_or(0)};
   check(X509_STORE_CTX_set_ex_data(ctx.get(), time_notes_index(), &notes) == 1,
         "X509_STORE_CTX_set_ex_data");
 
@@ -85,7 +89,7 @@ ChainFindings check_certificate_chain(const Certificate& leaf,
                        X509_verify_cert_error_string(err);
   }
   ERR_clear_error();
-  out.valid_at_time = notes.first.empty();
+  out.valid_at_time = at && notes.first.empty();
   out.time_problem = notes.first;
   return out;
 }

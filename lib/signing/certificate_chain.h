@@ -5,6 +5,7 @@
 #pragma once
 
 #include <ctime>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -22,9 +23,11 @@ struct ChainFindings {
   std::string time_problem;
 };
 
-// `anchor` is trusted (it must be self-signed); `intermediates` are not.
+// `anchor` is trusted (it must be self-signed); `intermediates` are not. Without a time
+// (nullopt: one that X.509 cannot express, past the year 9999) only the links are judged:
+// valid_at_time is false and time_problem empty, the caller saying why.
 ChainFindings check_certificate_chain(const Certificate& leaf,
                                       std::span<const Certificate> intermediates,
-                                      const Certificate& anchor, std::time_t at);
+                                      const Certificate& anchor, std::optional<std::time_t> at);
 
 }  // namespace eifkit

@@ -69,6 +69,9 @@ TEST_P(AttestationVectorVerify, GivesTheCheckersVerdictAtTheDocumentsTime) {
   for (const std::string failed : v.report["Failed"]) {
     EXPECT_FALSE(v.report["Problems"][failed].get<std::string>().empty()) << failed;
   }
+  // Checked at its own time, a document is never from after the check time.
+  EXPECT_FALSE(v.report.contains("Warnings")) << v.report["Warnings"];
+  EXPECT_TRUE(v.warnings.empty());
 }
 
 TEST_P(AttestationVectorVerify, ShowsEveryFieldAndCertificateTheCheckerRecorded) {
@@ -172,6 +175,29 @@ TEST(AttestationInput, RefusesWhatIsNoDocumentNamingTheFile) {
     FAIL() << "accepted";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), dir / "notes.txt" +
+                                         ": is not an attestation document: neither CBOR (a "
+                                         "COSE_Sign1) nor base64 or hex of one");
+  }
+}
+
+// Every leading array or tag byte (0x80 to 0x9f, 0xc0 to 0xdf) is CBOR, never text, so that
+// the decoder says what the bytes are: a COSE_Sign (tag 98), self-described CBOR (55799).
+TEST(AttestationInput, AnyLeadingArrayOrTagIsTakenAsCbor) {
+  test::ScratchDir dir;
+  for (const std::vector<uint8_t>& bytes : std::vector<std::vector<uint8_t>>{
+           {0x80}, {0x9f, 0xff}, {0xd8, 0x62, 0x80}, {0xd9, 0xd9, 0xf7, 0x80}}) {
+    test::write_bytes(dir / "doc.cbor", bytes);
+    AttestationInput in = read_attestation_input(dir / "doc.cbor");
+    EXPECT_EQ(in.encoding, "cbor");
+    EXPECT_EQ(in.bytes, bytes);
+  }
+  // A map is no COSE structure's start.
+  test::write_bytes(dir / "map.cbor", {0xa0});
+  try {
+    read_attestation_input(dir / "map.cbor");
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), dir / "map.cbor" +
                                          ": is not an attestation document: neither CBOR (a "
                                          "COSE_Sign1) nor base64 or hex of one");
   }

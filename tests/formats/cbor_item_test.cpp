@@ -99,12 +99,43 @@ TEST(CborItem, MalformedInputGetsOneLineNamingTheByte) {
 
 TEST(CborItem, DuplicateAndComplexMapKeysAreRefused) {
   // {1: 0, 1: 0}, the second key written non-minimally: the same key.
-  EXPECT_EQ(problem_of({0xa2, 0x01, 0x00, 0x18, 0x01, 0x00}), "a duplicate map key at byte 3");
-  EXPECT_EQ(problem_of({0xa2, 0x61, 'k', 0x00, 0x61, 'k', 0x01}), "a duplicate map key at byte 4");
+  EXPECT_EQ(problem_of({0xa2, 0x01, 0x00, 0x18, 0x01, 0x00}), "a duplicate map key 1 at byte 3");
+  EXPECT_EQ(problem_of({0xa2, 0x61, 'k', 0x00, 0x61, 'k', 0x01}),
+            "a duplicate map key \"k\" at byte 4");
+  EXPECT_EQ(problem_of({0xa2, 0x38, 0x22, 0x00, 0x38, 0x22, 0x01}),
+            "a duplicate map key -35 at byte 4");
+  EXPECT_EQ(problem_of({0xa2, 0x42, 0x00, 0xff, 0x00, 0x42, 0x00, 0xff, 0x01}),
+            "a duplicate map key h'00ff' at byte 5");
   // 1 and -2 differ although both have argument 1.
   EXPECT_EQ(problem_of({0xa2, 0x01, 0x00, 0x21, 0x00}), "(decoded)");
   EXPECT_EQ(problem_of({0xa1, 0x80, 0x00}),
             "a map key that is not an integer or a string at byte 1");
+}
+
+// What a message shows of a key: diagnostic notation, but never a long or unprintable string.
+TEST(CborItem, KeyTextIsDiagnosticNotationOnOneLine) {
+  auto key_text = [](const Bytes& b) {
+    std::string problem;
+    auto item = decode_cbor_item(b, {}, problem);
+    return item ? cbor_key_text(*item) : problem;
+  };
+  EXPECT_EQ(key_text({0x18, 0x63}), "99");
+  EXPECT_EQ(key_text({0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}),
+            "18446744073709551615");
+  EXPECT_EQ(key_text({0x20}), "-1");
+  EXPECT_EQ(key_text({0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}),
+            "-18446744073709551616");
+  EXPECT_EQ(key_text({0x62, 'a', 'b'}), "\"ab\"");
+  EXPECT_EQ(key_text({0x62, 'a', '\n'}), "(a text string of 2 bytes)");
+  EXPECT_EQ(key_text({0x61, '"'}), "(a text string of 1 bytes)");
+  Bytes long_text = {0x78, 33};
+  long_text.resize(35, 'x');
+  EXPECT_EQ(key_text(long_text), "(a text string of 33 bytes)");
+  EXPECT_EQ(key_text({0x40}), "h''");
+  Bytes long_bytes = {0x58, 33};
+  long_bytes.resize(35, 0x00);
+  EXPECT_EQ(key_text(long_bytes), "(a byte string of 33 bytes)");
+  EXPECT_EQ(key_text({0x80}), "(not an integer or a string)");
 }
 
 TEST(CborItem, DepthAndItemCountAreCapped) {
