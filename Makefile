@@ -33,13 +33,18 @@ build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DEIFKIT_WERROR=ON
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# The suite, then the suite again under ASan and UBSan, then every fuzz target for 60 s.
+# The suite, then the suite again under ASan and UBSan, then every fuzz target for 60 s, then
+# the number of tests that did not run in either suite (tests/run/count_skipped.sh, from
+# ctest's JUnit files): with CI=true (.ci/run) a test that did not run fails the run, and a
+# test whose prerequisite is missing has already failed (tests/support/requirements.h).
 # The arm64 boot test's kernel and busybox come from Debian's arm64 packages, fetched once.
 test: build
 	tests/run/fetch_arm64.sh $(BUILD_DIR)/arm64
-	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) \
+	  --output-junit $(abspath $(BUILD_DIR))/ctest-junit.xml
 	$(MAKE) sanitize
 	$(MAKE) fuzz
+	tests/run/count_skipped.sh $(abspath $(BUILD_DIR))/ctest-junit.xml $(abspath $(SAN_DIR))/ctest-junit.xml
 
 san-configure: deps
 	cmake -S . -B $(SAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEIFKIT_WERROR=ON -DCMAKE_C_COMPILER=clang \
@@ -54,7 +59,8 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:log_path=$(SAN_LOGS)/asan 
 sanitize: san-configure
 	rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
 	$(SAN_ENV) cmake --build $(SAN_DIR) -j $(JOBS) --target eifkit eifkit_tests
-	@$(SAN_ENV) ctest --test-dir $(SAN_DIR) --output-on-failure -j $(JOBS) -LE no-sanitize; \
+	@$(SAN_ENV) ctest --test-dir $(SAN_DIR) --output-on-failure -j $(JOBS) -LE no-sanitize \
+	  --output-junit $(abspath $(SAN_DIR))/ctest-junit.xml; \
 	status=$$?; \
 	if [ -n "$$(ls -A $(SAN_LOGS))" ]; then \
 	  echo "sanitizer reports ($(SAN_LOGS)):"; tail -n +1 $(SAN_LOGS)/*; exit 1; \

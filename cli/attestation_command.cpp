@@ -10,6 +10,7 @@
 
 #include "cli/attestation_flags.h"
 #include "cli/subcommand.h"
+#include "cli/value_flags.h"
 #include "formats/hex.h"
 #include "lib/attestation/attestation_verify.h"
 #include "lib/base/error.h"
@@ -46,7 +47,8 @@ std::pair<int, std::string> pcr_flag(const std::string& text) {
   bool number = eq != std::string::npos && !n.empty() && n.size() <= 2 &&
                 n.find_first_not_of("0123456789") == std::string::npos && std::stoi(n) <= 31;
   if (!number) throw Error("--pcr: '" + text + "' is not N=HEX with N from 0 to 31");
-  return {std::stoi(n), to_hex(hex_flag("--pcr", text.substr(eq + 1)))};
+  int index = std::stoi(n);
+  return {index, parse_pcr_value("--pcr", index, text.substr(eq + 1))};
 }
 
 ExpectedPcrs pcrs_of_record(const nlohmann::json& record, const std::string& source) {
@@ -68,7 +70,7 @@ Subcommand add_show(CLI::App& parent) {
             std::string problem;
             std::optional<DecodedAttestation> d = decode_attestation(std::move(input), problem);
             if (!d) fail(*doc, problem);
-            CheckTime t = parse_check_time(*at, std::time(nullptr));
+            CheckTime t = parse_at_flag(*at, std::time(nullptr));
             print_json(attestation_json(*d, resolve_check_time(t, d->document)));
             return 0;
           }};

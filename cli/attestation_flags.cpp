@@ -2,6 +2,9 @@
 
 #include <ctime>
 
+#include "cli/old_spellings.h"
+#include "cli/value_flags.h"
+
 namespace eifkit::cli {
 
 void add_attestation_flags(CLI::App& app, AttestationFlags& f) {
@@ -13,18 +16,22 @@ void add_attestation_flags(CLI::App& app, AttestationFlags& f) {
   app.add_option("--at", f.at,
                  "When every certificate must be valid: now (default), doc (the document's own "
                  "timestamp) or an RFC 3339 time");
-  app.add_option("--platform", f.platform,
-                 "nitro or qingtian: whose signature encoding to expect (default: from the root)")
+  CLI::Option* encoding =
+      app.add_option("--encoding", f.encoding,
+                     "nitro or qingtian: whose signature encoding to expect (default: from the "
+                     "root)")
+          ->check(CLI::IsMember({"nitro", "qingtian"}));
+  add_old_spelling(&app, "--platform", encoding, f.encoding)
       ->check(CLI::IsMember({"nitro", "qingtian"}));
 }
 
 AttestationVerifyOptions attestation_options(const AttestationFlags& f) {
   AttestationVerifyOptions o;
   o.root_path = f.root;
-  o.at = parse_check_time(f.at.value_or("now"), std::time(nullptr));
-  if (f.platform) {
+  o.at = parse_at_flag(f.at.value_or("now"), std::time(nullptr));
+  if (f.encoding) {
     o.platform =
-        *f.platform == "qingtian" ? AttestationPlatform::kQingTian : AttestationPlatform::kNitro;
+        *f.encoding == "qingtian" ? AttestationPlatform::kQingTian : AttestationPlatform::kNitro;
   }
   return o;
 }

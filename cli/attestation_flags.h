@@ -1,5 +1,5 @@
 // The flags `attestation verify` and `policy check --attestation` share: which root, at what
-// time, which platform's signature encoding.
+// time, whose signature encoding (--encoding nitro|qingtian).
 #pragma once
 
 #include <optional>
@@ -12,7 +12,7 @@
 namespace eifkit::cli {
 
 struct AttestationFlags {
-  std::optional<std::string> root, at, platform;
+  std::optional<std::string> root, at, encoding;  // --encoding, or its old --platform
 };
 
 void add_attestation_flags(CLI::App& app, AttestationFlags& flags);

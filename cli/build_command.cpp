@@ -11,6 +11,7 @@
 
 #include "cli/build_options.h"
 #include "cli/command_words.h"
+#include "cli/old_spellings.h"
 #include "cli/progress_display.h"
 #include "cli/signing_flags.h"
 #include "cli/subcommand.h"
@@ -49,7 +50,7 @@ std::optional<Signer> load_signer(const BuildOptions& o) {
   if (!o.signing_certificate || !o.private_key) {
     throw Error("a signed build needs both --signing-certificate and --private-key");
   }
-  refuse_kms_key_arn(*o.private_key);
+  refuse_kms_key_arn(*o.private_key, *o.signing_certificate);
   Signer signer = Signer::load(*o.signing_certificate, *o.private_key, o.pkcs11_module);
   warn_if_certificate_not_valid_now(signer.certificate);
   return signer;
@@ -82,7 +83,9 @@ std::vector<NamedPath> inputs_of(const BuildOptions& o, const BootFiles* boot) {
 }
 
 // The EIF and, when asked, its build record: created before the work (a bad path fails
-// first), replaced together only when both are complete.
+// first) and renamed into place only when both are complete, the EIF first. Two renames are
+// not one: a crash, a signal or a failed rename between them leaves the new EIF beside the
+// previous record (or none), which names another EIF's digests, never a record without its EIF.
 // With --measure-only the EIF's bytes go to /dev/null: they are hashed as they stream past,
 // and nothing reads them back.
 struct BuildOutputs {
@@ -152,10 +155,17 @@ int run_low_level(const BuildOptions& o) {
     throw Error("--ramdisk: " + std::to_string(o.ramdisks.size()) + " ramdisks given, at most " +
                 std::to_string(kMaxSections - 3) + " fit in an EIF");
   }
-  Arch arch = parse_arch(o.arch.value_or("x86_64"));
-  std::string cmdline = o.cmdline_file                     ? read_cmdline_file(*o.cmdline_file)
-                        : o.cmdline && !o.cmdline->empty() ? *o.cmdline
-                                                           : default_cmdline(arch);
+  // The kernel's own architecture decides, as in an image build; a kernel whose format is
+  // not recognised (the vectors' placeholder) is built for --arch, else x86_64.
+  std::optional<Arch> kernel_arch = check_kernel_file(*o.kernel);
+  if (o.arch && kernel_arch && parse_arch(*o.arch) != *kernel_arch) {
+    fail(*o.kernel,
+         std::string("is an ") + arch_name(*kernel_arch) + " kernel, but --arch is " + *o.arch);
+  }
+  Arch arch = o.arch ? parse_arch(*o.arch) : kernel_arch.value_or(Arch::kX86_64);
+  std::string cmdline = o.cmdline_file ? read_cmdline_file(*o.cmdline_file)
+                        : o.cmdline    ? *o.cmdline
+                                       : default_cmdline(arch);
   ImageMetadata meta;
   meta.image_name = o.name.value_or(stem(o.output));
   meta.image_version = o.version.value_or("1.0");
@@ -169,8 +179,6 @@ int run_low_level(const BuildOptions& o) {
 
   // Open every input before the output exists, so a typo fails before any work.
   for (const std::string& path : o.ramdisks) File::open_read(path);
-  File::open_read(*o.kernel);
-  check_kernel_file(*o.kernel);
   std::optional<Signer> signer = load_signer(o);
   std::unique_ptr<BuildOutputs> outputs = prepare_outputs(o, inputs_of(o, nullptr));
 
@@ -256,6 +264,9 @@ int run_image(const BuildOptions& o) {
   ImageBuildResult result =
       build_eif_from_image(*image, options, outputs->eif_file(), display.progress());
   display.finish();
+  for (const std::string& line : options.boot.notes) {
+    std::cerr << "eifkit: note: " << line << std::endl;
+  }
   for (const std::string& line : result.notes) std::cerr << "eifkit: note: " << line << std::endl;
   for (const std::string& line : result.load_time_warnings) {
     std::cerr << "eifkit: warning: " << line << std::endl;
@@ -280,6 +291,10 @@ Arch host_arch() {
 }
 
 int run_build(const BuildOptions& o) {
+  // One meaning in both forms: the default is asked for by leaving the flag out.
+  if (o.cmdline && o.cmdline->find_first_not_of(" \t\r\n\v\f") == std::string::npos) {
+    throw Error("--cmdline: empty; give a command line or leave --cmdline out for the default");
+  }
   if (o.image || o.rootfs_tar) return run_image(o);
   if (o.compat != "eifkit")
     throw Error("--compat: only for an image build (--image, --rootfs-tar)");
@@ -339,7 +354,7 @@ Subcommand add_build_command(CLI::App& parent) {
   app->add_option("--nsm", o->nsm, "nsm.ko driver for the bootstrap ramdisk")
       ->check(CLI::ExistingFile)
       ->group("Boot files");
-  app->add_option("--arch", o->arch, "Target architecture (default: x86_64, or the kernel's)")
+  app->add_option("--arch", o->arch, "Target architecture (default: the kernel's)")
       ->check(CLI::IsMember({"x86_64", "aarch64"}))
       ->group("Boot files");
 
@@ -376,9 +391,12 @@ Subcommand add_build_command(CLI::App& parent) {
                   "ImageName in the metadata (default: the image's repository, else the "
                   "output file's stem)")
       ->group("Output");
-  app->add_option("--version", o->version,
-                  "ImageVersion in the metadata (default: the image ID, else 1.0)")
-      ->group("Output");
+  auto* image_version =
+      app->add_option("--image-version", o->version,
+                      "ImageVersion in the metadata (default: the image ID, else 1.0)")
+          ->group("Output");
+  // The old spelling, hidden and noted when used: `eifkit --version` is the program's.
+  add_old_spelling(app, "--version", image_version, o->version);
   app->add_option("--metadata", o->metadata, "JSON file stored as CustomMetadata")
       ->check(CLI::ExistingFile)
       ->group("Output");

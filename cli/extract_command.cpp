@@ -2,6 +2,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/old_spellings.h"
 #include "cli/progress_display.h"
 #include "cli/subcommand.h"
 #include "lib/base/error.h"
@@ -20,13 +21,15 @@ Subcommand add_extract_command(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
       "extract", "Write each section of an EIF to a file, or list its ramdisks' files");
   app->add_option("eif", o->eif, "EIF to take apart")->required();
-  app->add_option("--out", o->out,
-                  "Directory for kernel, cmdline, metadata.json, ramdisk-N.cpio, signature.cbor");
+  CLI::Option* output = app->add_option(
+      "--output", o->out,
+      "Directory for kernel, cmdline, metadata.json, ramdisk-N.cpio, signature.cbor");
+  add_old_spelling(app, "--out", output, o->out);
   app->add_flag("--list", o->list, "Print the file list of every ramdisk");
   app->add_flag("--no-verify", o->no_verify, "Extract even when the EIF's CRC does not match");
   add_progress_option(app, o->progress);
   return {app, [o] {
-            if (o->out.empty() && !o->list) throw Error("extract needs --out DIR or --list");
+            if (o->out.empty() && !o->list) throw Error("extract needs --output DIR or --list");
             EifImage image = open_eif(o->eif);
             ProgressDisplay display(o->progress, "eifkit extract");
             if (!o->no_verify) {

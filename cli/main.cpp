@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/old_spellings.h"
 #include "cli/subcommand.h"
 #include "cli/usage_errors.h"
 #include "lib/base/byte_strings.h"
@@ -28,7 +29,7 @@ static std::string version_text() {
   std::string text = std::string("eifkit ") + EIFKIT_VERSION;
   for (eifkit::Arch arch : {eifkit::Arch::kX86_64, eifkit::Arch::kAarch64}) {
     text += std::string("\ninit ") + eifkit::arch_name(arch) + ": ";
-    auto path = eifkit::bundled_init_path(arch);
+    auto path = eifkit::find_bundled_init(arch);
     text += path ? "sha384 " + eifkit::init_sha384(*path) + " " + *path : "none";
   }
   return text;
@@ -44,12 +45,16 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", version_text);
   app.require_subcommand(1);
   app.footer("See eifkit(1) and eifkit-COMMAND(1).");
+  app.formatter(help_formatter());
   std::vector<Subcommand> commands = {
-      add_build_command(app),   add_describe_command(app),    add_pcr_command(app),
-      add_keygen_command(app),  add_sign_command(app),        add_verify_command(app),
-      add_extract_command(app), add_run_command(app),         add_policy_command(app),
-      add_attest_command(app),  add_attestation_command(app), add_diff_command(app),
-      add_ls_command(app)};
+      add_build_command(app),   add_describe_command(app), add_pcr_command(app),
+      add_keygen_command(app),  add_sign_command(app),     add_verify_command(app),
+      add_extract_command(app), add_run_command(app),      add_policy_command(app)};
+  for (Subcommand& command : add_provenance_command(app)) commands.push_back(std::move(command));
+  for (Subcommand command :
+       {add_attestation_command(app), add_diff_command(app), add_ls_command(app)}) {
+    commands.push_back(std::move(command));
+  }
   for (Subcommand& command : add_nitro_cli_commands(app)) commands.push_back(std::move(command));
   if (auto problem = check_command_line(app, argc, argv)) {
     std::cerr << "eifkit: " << *problem << std::endl;
@@ -66,6 +71,7 @@ int main(int argc, char** argv) {
   for (const Subcommand& command : commands) {
     if (!command.app->parsed()) continue;
     try {
+      print_old_spelling_notes();
       return command.run();
     } catch (const eifkit::Error& e) {
       std::cerr << "eifkit: " << eifkit::printable(e.what()) << std::endl;

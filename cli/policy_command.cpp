@@ -224,8 +224,8 @@ Subcommand add_check(CLI::App& parent) {
   return {app, [f] {
             bool image = !f->eif.empty() || !f->record.empty();
             const AttestationFlags& af = f->attestation_flags;
-            if ((af.root || af.at || af.platform) && f->attestation.empty()) {
-              throw Error("--root, --at and --platform go with --attestation DOC");
+            if ((af.root || af.at || af.encoding) && f->attestation.empty()) {
+              throw Error("--root, --at and --encoding go with --attestation DOC");
             }
             if (!image && f->attestation.empty() && !f->no_attestation) {
               throw Error(

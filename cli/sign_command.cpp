@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/old_spellings.h"
 #include "cli/progress_display.h"
 #include "cli/sign_options.h"
 #include "cli/signing_flags.h"
@@ -57,7 +58,7 @@ int run_sign(const SignOptions& o) {
         "--measurements-out goes with the signing step (--private-key or --signature), "
         "not with --export-payload");
   }
-  if (!o.key.empty()) refuse_kms_key_arn(o.key);
+  if (!o.key.empty()) refuse_kms_key_arn(o.key, o.certificate);
   Certificate cert = Certificate::from_pem_file(o.certificate);
   Curve curve = cert.curve();  // refuses RSA and Ed25519 before any work
   std::string digest_file =
@@ -95,7 +96,8 @@ int run_sign(const SignOptions& o) {
       signer ? signer->section_for(scan.measurements)
              : signature_section_from_signature(pcr0, cert, read_small_file(o.signature, 4096),
                                                 o.signature);
-  // The signed EIF and its record appear together, so a record never describes another image.
+  // The signed EIF is renamed into place before its record, so a record never describes an
+  // image that is not there.
   AtomicOutputs outputs;
   AtomicOutput& eif = outputs.add(signed_eif);
   AtomicOutput* record = o.measurements_out.empty() ? nullptr : &outputs.add(o.measurements_out);
@@ -118,9 +120,10 @@ Subcommand add_sign_command(CLI::App& parent) {
       "Sign an EIF (in place, or to --output), or export its signing payload for an "
       "external signer and insert the signature made there");
   app->add_option("eif", o->eif, "EIF to sign")->required()->check(CLI::ExistingFile);
-  app->add_option("--signing-certificate,--certificate", o->certificate,
-                  "Signing certificate (PEM, EC P-256/P-384/P-521)")
-      ->check(CLI::ExistingFile);
+  CLI::Option* certificate = app->add_option("--signing-certificate", o->certificate,
+                                             "Signing certificate (PEM, EC P-256/P-384/P-521)")
+                                 ->check(CLI::ExistingFile);
+  add_old_spelling(app, "--certificate", certificate, o->certificate)->check(CLI::ExistingFile);
   // Not checked as a file here: an AWS KMS key ARN gets its own explanation.
   app->add_option(
       "--private-key", o->key,

@@ -11,8 +11,10 @@
 
 namespace eifkit::cli {
 
-// Error explaining two-step signing with `aws kms sign` when `key` is an AWS KMS key ARN.
-void refuse_kms_key_arn(const std::string& key);
+// Error explaining two-step signing with `aws kms sign` when `key` is an AWS KMS key ARN: the
+// algorithm (ECDSA_SHA_256/384/512) and digest file (.sha256/.sha384/.sha512) follow the curve
+// of `certificate` (PEM), or P-384's when no certificate is given.
+void refuse_kms_key_arn(const std::string& key, const std::string& certificate = "");
 
 // One warning on stderr when the certificate has expired or is not yet valid. Building goes on,
 // as nitro-cli's does: the operator may re-sign, and a verifier decides what it accepts.

@@ -25,7 +25,8 @@ Subcommand add_verify_command(CLI::App& parent);
 Subcommand add_extract_command(CLI::App& parent);
 Subcommand add_run_command(CLI::App& parent);
 Subcommand add_policy_command(CLI::App& parent);
-Subcommand add_attest_command(CLI::App& parent);
+// provenance, and its old spelling attest.
+std::vector<Subcommand> add_provenance_command(CLI::App& parent);
 Subcommand add_attestation_command(CLI::App& parent);
 Subcommand add_diff_command(CLI::App& parent);
 Subcommand add_ls_command(CLI::App& parent);

@@ -13,7 +13,6 @@ namespace {
 const std::map<std::string, std::string>& nitro_cli_commands() {
   static const std::map<std::string, std::string> hints = {
       {"run-enclave", "eifkit run app.eif (boots it in QEMU)"},
-      {"pcr", "eifkit pcr FILE"},
   };
   return hints;
 }
@@ -27,7 +26,9 @@ const std::map<std::string, std::string>& nitro_cli_flags() {
       {"--docker-dir", "eifkit builds from an image file: give --image app.tar"},
       {"--output-file", "use --output"},
       {"--eif-path", "give the EIF as the command's argument, e.g. eifkit describe app.eif"},
-      {"--input", "give the file as the command's argument, e.g. eifkit pcr FILE"},
+      {"--input",
+       "give the file as the command's argument, e.g. eifkit describe app.eif (only eifkit pcr "
+       "takes --input FILE)"},
   };
   return hints;
 }
@@ -40,7 +41,9 @@ std::string command_path(const CLI::App* app) {
 
 std::string list_subcommands(const CLI::App* app) {
   std::string names;
-  for (const CLI::App* sub : app->get_subcommands([](const CLI::App*) { return true; })) {
+  // Not the hidden old spellings (cli/old_spellings.h).
+  for (const CLI::App* sub :
+       app->get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); })) {
     names += (names.empty() ? "" : ", ") + sub->get_name();
   }
   return names;

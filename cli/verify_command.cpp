@@ -3,9 +3,10 @@
 #include <ctime>
 #include <memory>
 
+#include "cli/old_spellings.h"
 #include "cli/progress_display.h"
 #include "cli/subcommand.h"
-#include "lib/base/build_time.h"
+#include "cli/value_flags.h"
 #include "lib/base/error.h"
 #include "lib/eif/eif_verify.h"
 
@@ -24,25 +25,22 @@ Subcommand add_verify_command(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
       "verify", "Verify an EIF's CRC, signature, signed PCR0 and certificate validity");
   app->add_option("eif", o->eif, "EIF to verify")->required();
-  app->add_option("--certificate", o->certificate, "Require this signing certificate (PEM)")
-      ->check(CLI::ExistingFile);
+  CLI::Option* certificate =
+      app->add_option("--signing-certificate", o->certificate,
+                      "Require this signing certificate (PEM): the image's signer must be it")
+          ->check(CLI::ExistingFile);
+  add_old_spelling(app, "--certificate", certificate, o->certificate)->check(CLI::ExistingFile);
   app->add_option("--pcr0", o->pcr0, "Require this PCR0 (hex)");
   app->add_option("--pcr8", o->pcr8, "Require this PCR8 (hex)");
   add_progress_option(app, o->progress);
   app->add_option("--at", o->at,
-                  "Check the certificate's validity at this RFC 3339 time "
-                  "(default: now)");
+                  "When the certificate must be valid: now (default) or an RFC 3339 time");
   return {app, [o] {
             VerifyOptions options;
             options.certificate = o->certificate;
-            options.pcr0 = o->pcr0;
-            options.pcr8 = o->pcr8;
-            options.at = std::time(nullptr);
-            if (o->at) {
-              auto t = parse_rfc3339(*o->at);
-              if (!t) throw Error("--at: '" + *o->at + "' is not an RFC 3339 time");
-              options.at = *t;
-            }
+            if (o->pcr0) options.pcr0 = parse_pcr_value("--pcr0", 0, *o->pcr0);
+            if (o->pcr8) options.pcr8 = parse_pcr_value("--pcr8", 8, *o->pcr8);
+            options.at = parse_eif_at_flag(o->at.value_or("now"), std::time(nullptr));
             EifImage image = open_eif(o->eif);
             ProgressDisplay display(o->progress, "eifkit verify");
             ScanOptions scan_options;

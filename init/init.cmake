@@ -43,3 +43,14 @@ else()
                  "(install gcc-aarch64-linux-gnu)")
   add_custom_target(eifkit_init_aarch64)
 endif()
+
+# What init.sha384 records is compiled into eifkit: lib/ramdisk/bundled_init refuses an init
+# found at build time whose bytes are not these, since another init gives another PCR1.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/init/init.sha384)
+file(STRINGS ${CMAKE_SOURCE_DIR}/init/init.sha384 init_recorded REGEX "^[a-z0-9_]+ [0-9a-f]+ ")
+foreach(line IN LISTS init_recorded)
+  string(REGEX MATCH "^([a-z0-9_]+) ([0-9a-f]+) " matched "${line}")
+  string(TOUPPER "${CMAKE_MATCH_1}" init_arch)
+  target_compile_definitions(eifkit_ramdisk PRIVATE
+                             EIFKIT_INIT_SHA384_${init_arch}="${CMAKE_MATCH_2}")
+endforeach()

@@ -242,7 +242,7 @@ AttestationVerdict verify_attestation(AttestationInput input, const AttestationV
   check_bytes("PublicKey", "public_key", d.document.public_key, o.public_key, checks);
 
   report["Platform"] = platform_name(platform);
-  report["PlatformFrom"] = o.platform ? "--platform" : "root";
+  report["PlatformFrom"] = o.platform ? "--encoding" : "root";
   report["Root"] = {{"Subject", root.cert.subject()},
                     {"Sha256Fingerprint", root.cert.sha256_fingerprint()},
                     {"Source", root.source}};

@@ -46,9 +46,11 @@ class AtomicOutput {
   bool committed_ = false;
 };
 
-// The outputs of one command, committed together: every temporary file is created first (so a
-// bad path fails before any work), and the targets are replaced only once all are complete.
-// On any error before commit(), every target is left as it was.
+// The outputs of one command: every temporary file is created first (so a bad path fails before
+// any work), and the targets are replaced only once all are complete, one rename after another
+// in the order they were added. On any error before commit(), every target is left as it was;
+// a crash between two renames leaves the earlier targets new and the later ones as they were,
+// which is why a command adds the file others describe (an EIF) before its description.
 class AtomicOutputs {
  public:
   AtomicOutput& add(std::string target, unsigned mode = 0644);

@@ -60,6 +60,53 @@ Flattener::Flattener(const ImageLimits& limits, FlattenOptions options)
   image_.spool = std::make_unique<SpoolFile>();
 }
 
+// The next directory down toward an entry (parts[i]), as overlayfs shows the layers: made
+// when missing, except for a whiteout, which gets nullptr (nothing below it to hide); a
+// symlink or a file there is refused.
+static FsNode* overlay_parent(FsNode& dir, const std::vector<std::string>& parts, size_t i,
+                              bool is_whiteout, size_t layer, const TarEntry& entry,
+                              const std::string& layer_name) {
+  auto it = dir.children.find(parts[i]);
+  if (it == dir.children.end()) {
+    if (is_whiteout) return nullptr;
+    it = dir.children.emplace(parts[i], make_dir_node(layer)).first;
+  }
+  FsNode* child = it->second.get();
+  if (!child->is_dir()) {
+    if (is_whiteout) return nullptr;
+    std::string path = join_path(
+        std::vector<std::string>(parts.begin(), parts.begin() + static_cast<long>(i) + 1));
+    fail(layer_name, entry.path + (child->inode->type == TarEntry::Type::kSymlink
+                                       ? ": parent " + path + " is a symlink"
+                                       : ": parent " + path + " is not a directory"));
+  }
+  return child;
+}
+
+// What a hard link names: a file an earlier entry of the image put there (not a directory).
+static const FsNode& hard_link_target(const FsNode& root, const TarEntry& entry,
+                                      const std::string& layer_name) {
+  auto target = clean_tar_path(entry.link_target);
+  if (!target) {
+    fail(layer_name,
+         entry.path + ": hard link target " + entry.link_target + " escapes the image root");
+  }
+  const FsNode* found = &root;
+  for (const std::string& part : *target) {
+    auto it = found->is_dir() ? found->children.find(part) : found->children.end();
+    if (it == found->children.end()) {
+      found = nullptr;
+      break;
+    }
+    found = it->second.get();
+  }
+  if (!found || found->is_dir()) {
+    fail(layer_name, entry.path + ": hard link to " + entry.link_target +
+                         ", which is not an earlier file in the image");
+  }
+  return *found;
+}
+
 bool keeps_file_data(const TarEntry& entry) {
   if (entry.type != TarEntry::Type::kFile) return false;
   auto parts = clean_tar_path(entry.path);
@@ -118,24 +165,10 @@ void Flattener::apply_entry(const TarEntry& entry, const SpoolEntryData& data,
   // Walk to the parent directory. A whiteout never creates directories (but Docker's does).
   FsNode* dir = image_.root.get();
   for (size_t i = 0; i < parts->size(); ++i) {
-    if (options_.docker_parents) {
-      dir = docker_parent(*dir, *parts, i, entry, layer_name);
-      continue;
-    }
-    auto it = dir->children.find((*parts)[i]);
-    if (it == dir->children.end()) {
-      if (is_whiteout) return;  // nothing below to hide
-      it = dir->children.emplace((*parts)[i], make_dir_node(layer_)).first;
-    }
-    FsNode* child = it->second.get();
-    if (!child->is_dir()) {
-      if (is_whiteout) return;
-      std::vector<std::string> prefix(parts->begin(), parts->begin() + static_cast<long>(i) + 1);
-      where(child->inode->type == TarEntry::Type::kSymlink
-                ? "parent " + join_path(prefix) + " is a symlink"
-                : "parent " + join_path(prefix) + " is not a directory");
-    }
-    dir = child;
+    dir = options_.docker_parents
+              ? docker_parent(*dir, *parts, i, entry, layer_name)
+              : overlay_parent(*dir, *parts, i, is_whiteout, layer_, entry, layer_name);
+    if (!dir) return;  // a whiteout with nothing below to hide
   }
 
   if (name == kOpaqueWhiteout) {
@@ -153,20 +186,7 @@ void Flattener::apply_entry(const TarEntry& entry, const SpoolEntryData& data,
   auto node = std::make_unique<FsNode>();
   node->layer = layer_;
   if (entry.type == TarEntry::Type::kHardlink) {
-    auto target = clean_tar_path(entry.link_target);
-    if (!target) where("hard link target " + entry.link_target + " escapes the image root");
-    const FsNode* found = image_.root.get();
-    for (const std::string& part : *target) {
-      auto it = found->is_dir() ? found->children.find(part) : found->children.end();
-      if (it == found->children.end()) {
-        found = nullptr;
-        break;
-      }
-      found = it->second.get();
-    }
-    if (!found || found->is_dir()) {
-      where("hard link to " + entry.link_target + ", which is not an earlier file in the image");
-    }
+    const FsNode* found = &hard_link_target(*image_.root, entry, layer_name);
     node->inode = found->inode;
     if (options_.docker_parents) {
       link_to_same_layer(found, entry, layer_name);

@@ -1,6 +1,6 @@
 #include "lib/image/image_limits.h"
 
-#include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -9,15 +9,16 @@
 
 namespace eifkit {
 
+// A limit from the environment: digits only, more than 0, within 64 bits; with `suffixes`,
+// one K, M, G or T (powers of 1024) may follow. strtoull is not used: it skips spaces and
+// accepts a sign, so " -1" would read as 2^64 - 1, the opposite of a limit.
 static uint64_t env_size(const char* name, uint64_t fallback, bool suffixes) {
   const char* value = std::getenv(name);
-  if (!value || !*value) return fallback;
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long n = std::strtoull(value, &end, 10);
+  if (!value || !*value) return fallback;  // set but empty: as if unset
+  std::string text = value;
   int shift = 0;
-  if (suffixes && *end) {
-    switch (*end) {
+  if (suffixes && !text.empty()) {
+    switch (text.back()) {
       case 'K':
       case 'k':
         shift = 10;
@@ -34,17 +35,24 @@ static uint64_t env_size(const char* name, uint64_t fallback, bool suffixes) {
       case 't':
         shift = 40;
         break;
-      default:
-        shift = -1;
     }
-    if (shift > 0) ++end;
   }
-  if (errno || end == value || *end || shift < 0 || value[0] == '-' ||
-      (shift > 0 && n > (~0ull >> shift))) {
-    throw Error(std::string(name) + "=" + value + ": not a size (a number of " +
-                (suffixes ? "bytes, or with a K, M, G or T suffix)" : "entries)"));
+  std::string digits = shift ? text.substr(0, text.size() - 1) : text;
+  std::string quoted = std::string(name) + "=\"" + text + "\"";
+  bool all_digits = !digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos;
+  if (!all_digits || digits.find_first_not_of('0') == std::string::npos) {
+    throw Error(quoted + (suffixes ? ": not a size (a positive number of bytes, digits only, "
+                                     "optionally with a K, M, G or T suffix)"
+                                   : ": not a count (a positive number of entries, digits only)"));
   }
-  return static_cast<uint64_t>(n) << shift;
+  uint64_t n = 0;
+  for (char c : digits) {
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (n > (UINT64_MAX - d) / 10) throw Error(quoted + ": too large (more than 2^64 - 1)");
+    n = n * 10 + d;
+  }
+  if (n > (UINT64_MAX >> shift)) throw Error(quoted + ": too large (more than 2^64 - 1 bytes)");
+  return n << shift;
 }
 
 ImageLimits image_limits() {

@@ -28,8 +28,9 @@ struct ImageLimits {
 // and the limit also bounds the depth of the tree (at most 2048 levels).
 inline constexpr size_t kMaxImagePathBytes = 4095;
 
-// The defaults above with the environment's overrides; an Error for an override that is not
-// a number.
+// The defaults above with the environment's overrides; an Error naming the variable and its
+// value for an override that is not a positive decimal number (digits only: no sign, no
+// space) or does not fit in 64 bits. A variable set but empty counts as unset.
 ImageLimits image_limits();
 
 // An Error "WHERE: lists N WHAT; the limit is LIMIT" when count > limit.

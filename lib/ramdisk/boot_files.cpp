@@ -176,6 +176,11 @@ BootFiles resolve_boot_files(const BootFileFlags& flags, const std::string& defa
     out.init = *i;
   } else if (flags.allow_bundled_init) {
     out.bundled_init = true;
+    if (blobs) {
+      out.notes.push_back(*blobs +
+                          " has no init: eifkit's own is used, so PCR1 differs from nitro-cli's "
+                          "with these blobs (--init chooses another)");
+    }
   } else {
     missing.push_back("init (--init)");
   }

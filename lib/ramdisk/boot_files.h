@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "formats/eif_header.h"
 
@@ -29,6 +30,9 @@ struct BootFiles {
   bool bundled_init = false;        // eifkit's own init, for the image's architecture
   std::optional<std::string> nsm;   // absent for kernels with the driver built in
   std::optional<Arch> kernel_arch;  // from the kernel image's magic, when recognised
+  // For the user, one line each: a blob directory without an init, whose images then get
+  // eifkit's own and so another PCR1 than nitro-cli gives with those blobs.
+  std::vector<std::string> notes;
 };
 
 // Uses `default_blobs` when no blob directory is given and it exists. Throws Error naming

@@ -4,18 +4,17 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <optional>
 #include <vector>
 
 #include "formats/eif_section.h"
 #include "lib/base/error.h"
+#include "lib/base/spool_file.h"
 #include "lib/eif/eif_extract.h"
 #include "lib/run/boot_log.h"
 
@@ -23,24 +22,7 @@ extern char** environ;
 
 namespace eifkit {
 
-namespace fs = std::filesystem;
-
 namespace {
-
-// A scratch directory removed with its contents, success or failure.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    const char* env = std::getenv("TMPDIR");
-    std::string pattern = std::string(env && *env ? env : "/tmp") + "/eifkit-run-XXXXXX";
-    if (!::mkdtemp(pattern.data())) fail_errno(pattern, "cannot create a temporary directory");
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 std::optional<std::string> find_in_path(const std::string& program) {
   if (program.find('/') != std::string::npos) {
@@ -97,50 +79,67 @@ std::string why_not_run(const BootLog& log, const std::string& qemu, int qemu_st
 
 }  // namespace
 
-RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
-                          const std::function<void(std::string_view)>& console) {
-  const bool arm = header_arch(image.header) == Arch::kAarch64;
-  std::string qemu_name =
-      options.qemu.empty() ? (arm ? "qemu-system-aarch64" : "qemu-system-x86_64") : options.qemu;
-  auto qemu = find_in_path(qemu_name);
-  if (!qemu) {
-    throw Error(qemu_name + " not found: install Debian's " +
-                (arm ? "qemu-system-arm" : "qemu-system-x86") + " to run enclave images");
-  }
+namespace {
 
-  TempDir dir;
-  std::string kernel = dir.path + "/kernel", initrd = dir.path + "/initrd";
+// QEMU's -kernel and -initrd are files, so the EIF's sections are copied out: into anonymous
+// files (unlinked from the start, lib/base/spool_file.h), so that no exit, Ctrl-C and SIGTERM
+// included, leaves a copy behind. QEMU opens them by /proc/self/fd/N, inherited.
+struct GuestBoot {
+  SpoolFile kernel, initrd;
   std::string cmdline;
-  {
-    File k(::open(kernel.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), kernel);
-    File r(::open(initrd.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), initrd);
-    if (k.fd() < 0 || r.fd() < 0) fail_errno(dir.path, "cannot write the boot files");
-    for (const EifSectionInfo& s : image.sections) {
-      if (s.type == static_cast<uint16_t>(SectionType::kKernel)) copy_section(image, s, k);
-      // The kernel unpacks concatenated newc archives in order, as the enclave loader does.
-      if (s.type == static_cast<uint16_t>(SectionType::kRamdisk)) copy_section(image, s, r);
-      if (s.type == static_cast<uint16_t>(SectionType::kCmdline)) {
-        std::vector<uint8_t> bytes(s.size);
-        image.file.pread_exact(bytes, s.data_offset());
-        cmdline.assign(bytes.begin(), bytes.end());
-      }
+};
+
+void extract_guest_boot(EifImage& image, bool arm, GuestBoot& boot) {
+  for (const EifSectionInfo& s : image.sections) {
+    if (s.type == static_cast<uint16_t>(SectionType::kKernel)) {
+      copy_section(image, s, boot.kernel.file());
+    }
+    // The kernel unpacks concatenated newc archives in order, as the enclave loader does.
+    if (s.type == static_cast<uint16_t>(SectionType::kRamdisk)) {
+      copy_section(image, s, boot.initrd.file());
+    }
+    if (s.type == static_cast<uint16_t>(SectionType::kCmdline)) {
+      std::vector<uint8_t> bytes(s.size);
+      image.file.pread_exact(bytes, s.data_offset());
+      boot.cmdline.assign(bytes.begin(), bytes.end());
     }
   }
   // An arm64 enclave's console is the 8250 UART of ttyS0; QEMU's virt machine has a PL011, so
   // the console is moved there (the last console= is /dev/console). The EIF is not changed.
-  if (arm) cmdline += " console=ttyAMA0";
-  uint64_t mem = guest_memory_mib(image, options);
+  if (arm) boot.cmdline += " console=ttyAMA0";
+}
+
+// A descriptor QEMU inherits (the spool files are close-on-exec), closed when done.
+struct InheritedFd {
+  int fd;
+  explicit InheritedFd(const File& f) : fd(::fcntl(f.fd(), F_DUPFD, 3)) {
+    if (fd < 0) fail_errno(f.path(), "cannot pass to QEMU");
+  }
+  InheritedFd(const InheritedFd&) = delete;
+  InheritedFd& operator=(const InheritedFd&) = delete;
+  ~InheritedFd() { ::close(fd); }
+  std::string path() const { return "/proc/self/fd/" + std::to_string(fd); }
+};
+
+std::vector<std::string> qemu_arguments(const std::string& qemu, bool arm, uint64_t mem,
+                                        const std::string& kernel, const std::string& initrd,
+                                        const std::string& cmdline, bool kvm) {
   std::vector<std::string> args = {
-      *qemu,        "-nodefaults", "-no-user-config",   "-display", "none", "-serial", "stdio",
+      qemu,         "-nodefaults", "-no-user-config",   "-display", "none", "-serial", "stdio",
       "-no-reboot", "-m",          std::to_string(mem), "-kernel",  kernel, "-initrd", initrd,
       "-append",    cmdline};
   if (arm) args.insert(args.end(), {"-M", "virt"});
-  if (options.kvm) {
+  if (kvm) {
     args.insert(args.end(), {"-accel", "kvm", "-cpu", "host"});
   } else {
     args.insert(args.end(), {"-accel", "tcg", "-cpu", "max"});
   }
+  return args;
+}
 
+// QEMU with its console on pipes: `to_guest` is its stdin, `from_guest` its stdout and
+// stderr. The parent's ends are returned in `to_guest_w` and `from_guest_r`.
+pid_t start_qemu(std::vector<std::string> args, int& to_guest_w, int& from_guest_r) {
   int to_guest[2], from_guest[2];
   if (::pipe2(to_guest, O_CLOEXEC) != 0 || ::pipe2(from_guest, O_CLOEXEC) != 0) {
     throw Error("cannot create pipes for QEMU");
@@ -154,44 +153,46 @@ RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid;
-  int rc = ::posix_spawn(&pid, qemu->c_str(), &actions, nullptr, argv.data(), environ);
+  int rc = ::posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(to_guest[0]);
   ::close(from_guest[1]);
   if (rc != 0) {
     ::close(to_guest[1]);
     ::close(from_guest[0]);
-    throw Error("cannot start " + *qemu);
+    throw Error("cannot start " + args[0]);
   }
+  to_guest_w = to_guest[1];
+  from_guest_r = from_guest[0];
+  return pid;
+}
 
-  RunResult result;
-  BootLog log;
-  bool stdin_open = true, guest_open = true, timed_out = false;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_s);
+// Streams the guest's console to `console` and `log`, and our stdin to the guest, until the
+// console closes; true when the timeout stopped it first (QEMU is then killed).
+bool relay_console(pid_t pid, int to_guest, int from_guest, unsigned timeout_s,
+                   const std::function<void(std::string_view)>& console, BootLog& log) {
+  bool stdin_open = true;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   auto next_eof = std::chrono::steady_clock::now();
   char buf[4096];
-  while (guest_open) {
-    pollfd fds[2] = {{from_guest[0], POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}};
+  for (;;) {
+    pollfd fds[2] = {{from_guest, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}};
     ::poll(fds, 2, 1000);
-    if (options.timeout_s && std::chrono::steady_clock::now() > deadline) {
+    if (timeout_s && std::chrono::steady_clock::now() > deadline) {
       ::kill(pid, SIGKILL);
-      timed_out = true;
-      break;
+      return true;
     }
     if (fds[0].revents & (POLLIN | POLLHUP)) {
-      ssize_t n = ::read(from_guest[0], buf, sizeof buf);
-      if (n <= 0) {
-        guest_open = false;
-      } else {
-        std::string_view text(buf, static_cast<size_t>(n));
-        console(text);
-        log.feed(text);
-      }
+      ssize_t n = ::read(from_guest, buf, sizeof buf);
+      if (n <= 0) return false;
+      std::string_view text(buf, static_cast<size_t>(n));
+      console(text);
+      log.feed(text);
     }
     if (stdin_open && (fds[1].revents & (POLLIN | POLLHUP))) {
       ssize_t n = ::read(0, buf, sizeof buf);
       if (n > 0) {
-        (void)!::write(to_guest[1], buf, static_cast<size_t>(n));
+        (void)!::write(to_guest, buf, static_cast<size_t>(n));
       } else {
         stdin_open = false;
       }
@@ -199,15 +200,45 @@ RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
     if (!stdin_open && std::chrono::steady_clock::now() >= next_eof) {
       // Our input has ended: ^D tells a shell on the guest's console so too. The serial line
       // drops what arrives before the console is opened, so it is repeated each second.
-      (void)!::write(to_guest[1], "\x04", 1);
+      (void)!::write(to_guest, "\x04", 1);
       next_eof = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     }
   }
-  ::close(to_guest[1]);
-  ::close(from_guest[0]);
+}
+
+}  // namespace
+
+RunResult run_eif_in_qemu(EifImage& image, const RunOptions& options,
+                          const std::function<void(std::string_view)>& console) {
+  const bool arm = header_arch(image.header) == Arch::kAarch64;
+  std::string qemu_name =
+      options.qemu.empty() ? (arm ? "qemu-system-aarch64" : "qemu-system-x86_64") : options.qemu;
+  auto qemu = find_in_path(qemu_name);
+  if (!qemu) {
+    throw Error(qemu_name + " not found: install Debian's " +
+                (arm ? "qemu-system-arm" : "qemu-system-x86") + " to run enclave images");
+  }
+
+  GuestBoot boot;
+  extract_guest_boot(image, arm, boot);
+  uint64_t mem = guest_memory_mib(image, options);
+  int to_guest = -1, from_guest = -1;
+  pid_t pid;
+  {
+    InheritedFd kernel(boot.kernel.file()), initrd(boot.initrd.file());
+    pid = start_qemu(
+        qemu_arguments(*qemu, arm, mem, kernel.path(), initrd.path(), boot.cmdline, options.kvm),
+        to_guest, from_guest);
+  }
+  BootLog log;
+  bool timed_out = relay_console(pid, to_guest, from_guest, options.timeout_s, console, log);
+  ::close(to_guest);
+  ::close(from_guest);
   int status = 0;
   ::waitpid(pid, &status, 0);
   log.finish();
+
+  RunResult result;
   if (timed_out) {
     result.end = RunEnd::kTimedOut;
     result.problem = "still running after " + std::to_string(options.timeout_s) + " s; stopped";

@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -131,6 +132,30 @@ struct TokenSearch {
   }
 };
 
+// One vocabulary for both paths (libp11 and the module's own functions): a failed login.
+[[noreturn]] void login_failed(const std::string& shown, const std::string& label,
+                               const std::string& why) {
+  fail(shown, "login to token '" + label + "' failed: " + why);
+}
+
+// "object=NAME;id=%01%02", as a URI names a key.
+std::string key_attributes(const std::string& label, const std::string& id) {
+  std::string s;
+  if (!label.empty()) {
+    s += "object=";
+    s += label;
+  }
+  if (!id.empty()) {
+    if (!s.empty()) s += ';';
+    s += "id=";
+    for (unsigned char byte : id) {
+      s += '%';
+      s += to_hex(std::span(&byte, 1));
+    }
+  }
+  return s.empty() ? "(no label or id)" : s;
+}
+
 std::string key_selector(const Pkcs11Uri& uri) {
   std::string s;
   for (const char* attr : {"object", "id"}) {
@@ -193,7 +218,8 @@ TokenRequest resolve_request(const std::string& uri_text,
 }  // namespace
 
 PrivateKey PrivateKey::from_pkcs11(const std::string& uri_text,
-                                   const std::optional<std::string>& module_flag) {
+                                   const std::optional<std::string>& module_flag,
+                                   const std::string& missing_hint) {
   TokenRequest request = resolve_request(uri_text, module_flag);
   const std::string& shown = request.shown;
   const Pkcs11Uri* uri = &request.uri;
@@ -230,7 +256,7 @@ PrivateKey PrivateKey::from_pkcs11(const std::string& uri_text,
     std::string pin = pin_for(*uri, label, shown);
     int rc = PKCS11_login(slot, 0, pin.c_str());
     OPENSSL_cleanse(pin.data(), pin.size());
-    if (rc != 0) fail(shown, "login to token '" + label + "' failed: " + last_reason());
+    if (rc != 0) login_failed(shown, label, last_reason());
   }
   PKCS11_KEY* keys = nullptr;
   unsigned int key_count = 0;
@@ -253,7 +279,24 @@ PrivateKey PrivateKey::from_pkcs11(const std::string& uri_text,
     ++matches;
   }
   if (!found) {
-    fail(shown, "token '" + label + "' has no private key " + key_selector(*uri));
+    // Sorted: a token lists its objects in no particular order.
+    std::vector<std::string> private_keys;
+    for (unsigned int i = 0; i < key_count; ++i) {
+      PKCS11_KEY& k = keys[i];
+      if (!k.isPrivate) continue;
+      private_keys.push_back(key_attributes(
+          k.label ? k.label : "", std::string(reinterpret_cast<const char*>(k.id), k.id_len)));
+    }
+    std::sort(private_keys.begin(), private_keys.end());
+    std::string have;
+    for (const std::string& k : private_keys) {
+      if (!have.empty()) have += ", ";
+      have += k;
+    }
+    fail(shown,
+         "token '" + label + "' has no private key " + key_selector(*uri) +
+             (have.empty() ? " (it has no private keys)" : " (its private keys: " + have + ")") +
+             missing_hint);
   }
   if (matches > 1) {
     fail(shown, "token '" + label + "' has " + std::to_string(matches) + " private keys " +
@@ -328,21 +371,12 @@ struct ModuleSession {
   }
 };
 
-}  // namespace
-
-PrivateKey PrivateKey::generate_in_pkcs11(const std::string& uri_text,
-                                          const std::optional<std::string>& module_flag,
-                                          Curve curve) {
-  TokenRequest request = resolve_request(uri_text, module_flag);
+// A read-write session on the token the request names, logged in as the user; `label` is
+// set to the token's label.
+void open_token_session(const TokenRequest& request, ModuleSession& m, std::string& label) {
   const std::string& shown = request.shown;
   const Pkcs11Uri* uri = &request.uri;
   const std::string& module = request.module;
-  auto object = uri->path.find("object");
-  if (object == uri->path.end() || object->second.empty()) {
-    fail(shown, "a key made in a token needs a label: add object=NAME to the URI");
-  }
-
-  ModuleSession m;
   m.handle = open_module(module);
   auto get_list = reinterpret_cast<CK_C_GetFunctionList>(::dlsym(m.handle, "C_GetFunctionList"));
   if (!get_list || get_list(&m.f) != CKR_OK || !m.f) {
@@ -362,7 +396,6 @@ PrivateKey PrivateKey::generate_in_pkcs11(const std::string& uri_text,
     fail(module, "cannot list the PKCS#11 slots");
   }
   std::optional<CK_SLOT_ID> chosen;
-  std::string label;
   TokenSearch search;
   for (CK_ULONG i = 0; i < count && !chosen; ++i) {
     CK_TOKEN_INFO info{};
@@ -386,10 +419,50 @@ PrivateKey PrivateKey::generate_in_pkcs11(const std::string& uri_text,
   std::string pin = pin_for(*uri, label, shown);
   rv = m.f->C_Login(m.session, CKU_USER, reinterpret_cast<unsigned char*>(pin.data()), pin.size());
   OPENSSL_cleanse(pin.data(), pin.size());
-  if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
-    fail(shown, "login to token '" + label + "' failed: " + ckr_text(rv));
-  }
+  if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) login_failed(shown, label, ckr_text(rv));
   m.logged_in = rv == CKR_OK;
+}
+
+// The handles of the token's objects that have every attribute given.
+std::vector<CK_OBJECT_HANDLE> find_objects(ModuleSession& m, std::vector<CK_ATTRIBUTE> want) {
+  std::vector<CK_OBJECT_HANDLE> found;
+  if (m.f->C_FindObjectsInit(m.session, want.data(), want.size()) != CKR_OK) return found;
+  CK_OBJECT_HANDLE batch[16];
+  CK_ULONG n = 0;
+  while (m.f->C_FindObjects(m.session, batch, std::size(batch), &n) == CKR_OK && n > 0) {
+    found.insert(found.end(), batch, batch + n);
+  }
+  m.f->C_FindObjectsFinal(m.session);
+  return found;
+}
+
+}  // namespace
+
+PrivateKey PrivateKey::generate_in_pkcs11(const std::string& uri_text,
+                                          const std::optional<std::string>& module_flag,
+                                          Curve curve, std::string* made_id) {
+  TokenRequest request = resolve_request(uri_text, module_flag);
+  const std::string& shown = request.shown;
+  const Pkcs11Uri* uri = &request.uri;
+  auto object = uri->path.find("object");
+  if (object == uri->path.end() || object->second.empty()) {
+    fail(shown, "a key made in a token needs a label: add object=NAME to the URI");
+  }
+  ModuleSession m;
+  std::string label;
+  open_token_session(request, m, label);
+  std::string name = object->second;
+  auto given_id = uri->path.find("id");
+  // A new key is never mixed up with one there: no object may have its label or id.
+  bool taken = !find_objects(m, {{CKA_LABEL, name.data(), name.size()}}).empty();
+  if (!taken && given_id != uri->path.end()) {
+    std::string wanted = given_id->second;
+    taken = !find_objects(m, {{CKA_ID, wanted.data(), wanted.size()}}).empty();
+  }
+  if (taken) {
+    fail(shown, "token '" + label + "' already has an object " + key_selector(*uri) +
+                    ": a new key needs a label and id of its own");
+  }
 
   // The same label and id on both halves, as libp11 pairs them; a random id unless given.
   std::string id;
@@ -402,7 +475,6 @@ PrivateKey PrivateKey::generate_in_pkcs11(const std::string& uri_text,
     }
   }
   std::vector<uint8_t> params = ec_params(curve);
-  std::string name = object->second;
   CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
   CK_ATTRIBUTE pub[] = {
       {CKA_TOKEN, &yes, sizeof yes},
@@ -420,15 +492,41 @@ PrivateKey PrivateKey::generate_in_pkcs11(const std::string& uri_text,
   };
   CK_MECHANISM mechanism{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
   CK_OBJECT_HANDLE pub_handle = 0, priv_handle = 0;
-  rv = m.f->C_GenerateKeyPair(m.session, &mechanism, pub, std::size(pub), priv, std::size(priv),
-                              &pub_handle, &priv_handle);
+  CK_RV rv = m.f->C_GenerateKeyPair(m.session, &mechanism, pub, std::size(pub), priv,
+                                    std::size(priv), &pub_handle, &priv_handle);
   if (rv != CKR_OK) {
     fail(shown, "generating a " + std::string(curve_name(curve)) + " key in token '" + label +
                     "' failed: " + ckr_text(rv));
   }
   // Closed before libp11 opens the module again.
   m.close();
-  return from_pkcs11(uri_text, module_flag);
+  try {
+    PrivateKey key = from_pkcs11(uri_text, module_flag);
+    if (made_id) *made_id = id;
+    return key;
+  } catch (const Error&) {
+    remove_from_pkcs11(uri_text, module_flag, id);
+    throw;
+  }
+}
+
+void PrivateKey::remove_from_pkcs11(const std::string& uri_text,
+                                    const std::optional<std::string>& module_flag,
+                                    const std::string& id) {
+  TokenRequest request = resolve_request(uri_text, module_flag);
+  auto object = request.uri.path.find("object");
+  if (object == request.uri.path.end() || id.empty()) return;
+  ModuleSession m;
+  std::string label;
+  open_token_session(request, m, label);
+  std::string name = object->second, wanted = id;
+  for (CK_OBJECT_HANDLE h : find_objects(
+           m, {{CKA_LABEL, name.data(), name.size()}, {CKA_ID, wanted.data(), wanted.size()}})) {
+    CK_RV rv = m.f->C_DestroyObject(m.session, h);
+    if (rv != CKR_OK) {
+      fail(request.shown, "cannot remove the new key from token '" + label + "': " + ckr_text(rv));
+    }
+  }
 }
 
 }  // namespace eifkit

@@ -27,12 +27,21 @@ class PrivateKey {
   // URI's module-path, else $EIFKIT_PKCS11_MODULE); it signs inside the token and never
   // leaves it. The PIN comes from the URI (pin-value, in the path or the query;
   // pin-source=file:PATH), else $EIFKIT_PKCS11_PIN, else a prompt on the terminal. Errors name
-  // the URI as redact_pkcs11_uri shows it, never the PIN.
-  static PrivateKey from_pkcs11(const std::string& uri, const std::optional<std::string>& module);
+  // the URI as redact_pkcs11_uri shows it, never the PIN. When the token has no such key,
+  // the Error lists the private keys it has (object=...;id=...), then `missing_hint`.
+  static PrivateKey from_pkcs11(const std::string& uri, const std::optional<std::string>& module,
+                                const std::string& missing_hint = "");
   // Generates a key pair on `curve` inside the token the URI names (labelled with its object,
-  // with its id or a random one), sensitive and not extractable, then loads it as above.
+  // with its id or a random one), sensitive and not extractable, then loads it as above. Refuses
+  // when an object of the token already has that label (or the URI's id): a key is never made
+  // over, or beside, one there. `made_id`, if given, receives the id of the new pair.
   static PrivateKey generate_in_pkcs11(const std::string& uri,
-                                       const std::optional<std::string>& module, Curve curve);
+                                       const std::optional<std::string>& module, Curve curve,
+                                       std::string* made_id = nullptr);
+  // Destroys the objects with the URI's label and `id` (both halves of a pair
+  // generate_in_pkcs11 made) in the token, to undo a generation whose next step failed.
+  static void remove_from_pkcs11(const std::string& uri, const std::optional<std::string>& module,
+                                 const std::string& id);
   PrivateKey(PrivateKey&&) noexcept;
   PrivateKey& operator=(PrivateKey&&) noexcept;
   ~PrivateKey();

@@ -74,9 +74,21 @@ TEST_P(AttestationVectorVerify, GivesTheCheckersVerdictAtTheDocumentsTime) {
   EXPECT_TRUE(v.warnings.empty());
 }
 
-TEST_P(AttestationVectorVerify, ShowsEveryFieldAndCertificateTheCheckerRecorded) {
+// The vectors the checker decoded, for which it recorded fields and certificates; the others
+// (*.bad-truncated) are AttestationVectorVerify's, unusable at Decode.
+std::vector<std::string> decoded_vector_names() {
+  std::vector<std::string> names;
+  for (const std::string& name : test::attestation_vector_names()) {
+    json expected = test::read_json(base_of(name) + ".expected.json");
+    if (expected["checks"]["decode"].get<bool>()) names.push_back(name);
+  }
+  return names;
+}
+
+class AttestationDecodedVector : public testing::TestWithParam<std::string> {};
+
+TEST_P(AttestationDecodedVector, ShowsEveryFieldAndCertificateTheCheckerRecorded) {
   json expected = test::read_json(base_of(GetParam()) + ".expected.json");
-  if (!expected["checks"]["decode"].get<bool>()) GTEST_SKIP() << "does not decode";
   AttestationVerdict v = verify_at(GetParam(), {CheckTime::Kind::kDocument, 0});
   const json& shown = v.report["Attestation"];
   EXPECT_EQ(shown["ModuleId"], expected["module_id"]);
@@ -116,9 +128,8 @@ TEST_P(AttestationVectorVerify, ShowsEveryFieldAndCertificateTheCheckerRecorded)
   }
 }
 
-TEST_P(AttestationVectorVerify, FailsOnCertificateValidityWhenCheckedNow) {
+TEST_P(AttestationDecodedVector, FailsOnCertificateValidityWhenCheckedNow) {
   json expected = test::read_json(base_of(GetParam()) + ".expected.json");
-  if (!expected["checks"]["decode"].get<bool>()) GTEST_SKIP() << "does not decode";
   std::time_t now = std::time(nullptr);
   AttestationVerdict v = verify_at(GetParam(), {CheckTime::Kind::kNow, now});
   // The emulator's certificates run to 2054; every real document's leaf lives hours.
@@ -140,13 +151,17 @@ TEST_P(AttestationVectorVerify, FailsOnCertificateValidityWhenCheckedNow) {
   EXPECT_EQ(v.report["Checks"]["Chain"], expected["checks"]["chain"]);
 }
 
+std::string test_name(const testing::TestParamInfo<std::string>& info) {
+  std::string n = info.param;
+  std::replace_if(
+      n.begin(), n.end(), [](char c) { return !std::isalnum(c); }, '_');
+  return n;
+}
+
 INSTANTIATE_TEST_SUITE_P(Vectors, AttestationVectorVerify,
-                         testing::ValuesIn(test::attestation_vector_names()), [](const auto& info) {
-                           std::string n = info.param;
-                           std::replace_if(
-                               n.begin(), n.end(), [](char c) { return !std::isalnum(c); }, '_');
-                           return n;
-                         });
+                         testing::ValuesIn(test::attestation_vector_names()), test_name);
+INSTANTIATE_TEST_SUITE_P(Vectors, AttestationDecodedVector,
+                         testing::ValuesIn(decoded_vector_names()), test_name);
 
 TEST(AttestationInput, Base64AndHexOfADocumentVerifyAsTheRawBytesDo) {
   test::ScratchDir dir;

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "lib/base/error.h"
 #include "tests/support/memory_streams.h"
 
@@ -59,15 +64,40 @@ TEST(ReadAheadSource, AnErrorArrivesAfterTheBytesBeforeIt) {
   EXPECT_THROW(ahead.read(buf), Error);  // again, not a silent end
 }
 
+// Counts the bytes the read-ahead thread takes from the source under it.
+class CountingSource : public ByteSource {
+ public:
+  explicit CountingSource(ByteSource& inner) : inner_(inner) {}
+  size_t read(std::span<uint8_t> buf) override {
+    size_t n = inner_.read(buf);
+    taken += n;
+    return n;
+  }
+  std::atomic<size_t> taken{0};
+
+ private:
+  ByteSource& inner_;
+};
+
 TEST(ReadAheadSource, DestroyedMidStreamStopsItsThread) {
   std::vector<uint8_t> data = pattern(10 << 20);
-  test::SpanSource inner(data);
+  test::SpanSource span(data);
+  CountingSource inner(span);
   {
     ReadAheadSource ahead(inner, 2, 1 << 16);
     std::vector<uint8_t> buf(100);
-    EXPECT_EQ(ahead.read(buf), 100u);
+    ASSERT_EQ(ahead.read(buf), 100u);
+    EXPECT_TRUE(std::equal(buf.begin(), buf.end(), data.begin()));
   }  // returns: the producer, blocked on full buffers, is told to stop
-  SUCCEED();
+  // It read ahead at most its two chunks and the one it was filling, not the stream...
+  size_t taken = inner.taken;
+  EXPECT_GE(taken, 100u);
+  EXPECT_LE(taken, 3u << 16);
+  // ...and reads no more once destroyed: its thread is gone.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(inner.taken, taken);
+  std::vector<uint8_t> rest(data.size());
+  EXPECT_EQ(span.read(rest), data.size() - taken);
 }
 
 }  // namespace

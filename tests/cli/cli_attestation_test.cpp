@@ -289,7 +289,7 @@ TEST_F(CliAttestation, QingTianSignaturesHoldRAndSLittleEndian) {
   EXPECT_EQ(json::parse(r.out)["Platform"], "qingtian");
   EXPECT_EQ(json::parse(r.out)["PlatformFrom"], "root");
   RunResult as_nitro = run_eifkit(
-      {"attestation", "verify", local_ / "qt.cbor", "--root", qt.root_pem, "--platform", "nitro"});
+      {"attestation", "verify", local_ / "qt.cbor", "--root", qt.root_pem, "--encoding", "nitro"});
   EXPECT_EQ(as_nitro.status, 1);
   EXPECT_EQ(json::parse(as_nitro.out)["Failed"], json({"Signature"}));
 }
@@ -343,13 +343,20 @@ TEST_F(CliAttestation, BadFlagsAreOneLineErrors) {
   expect_one_line_error(verify(doc, {"--pcr", "40=00"}),
                         "--pcr: '40=00' is not N=HEX with N from 0 to 31");
   expect_one_line_error(verify(doc, {"--pcr", "1=xyz"}), "--pcr: 'xyz' is not hex");
+  // A PCR is SHA-384: 96 hex digits, no fewer (a SHA-256) and no more.
+  expect_one_line_error(
+      verify(doc, {"--pcr", "4=" + std::string(64, 'a')}),
+      "--pcr: the value for PCR4 is 64 hex digits; a PCR is 96 hex digits (SHA-384)");
+  expect_one_line_error(
+      verify(doc, {"--pcr", "0=" + std::string(98, 'a')}),
+      "--pcr: the value for PCR0 is 98 hex digits; a PCR is 96 hex digits (SHA-384)");
   expect_one_line_error(verify(doc, {"--at", "yesterday"}),
                         "--at: 'yesterday' is not now, doc or an RFC 3339 time "
                         "(YYYY-MM-DDTHH:MM:SS[.fraction] then Z or +HH:MM, a date that exists, "
                         "seconds 00 to 59)");
   expect_one_line_error(verify(doc, {"--nonce", "0g"}), "--nonce: '0g' is not hex");
   expect_one_line_error(check({"--eif", *dir_ / "app.eif", "--root", pki_->root_pem}),
-                        "--root, --at and --platform go with --attestation DOC");
+                        "--root, --at and --encoding go with --attestation DOC");
   expect_one_line_error(check({}),
                         "policy check needs the image (--eif FILE or a build record), an "
                         "attestation document (--attestation DOC) or --no-attestation");

@@ -216,7 +216,7 @@ TEST_F(Diff, TheSigningCertificate) {
   auto identity = [&](const std::string& name) {
     Strings id = {"--private-key", dir_ / (name + ".key"), "--signing-certificate",
                   dir_ / (name + ".pem")};
-    RunResult r = run_eifkit({"keygen", "--private-key", id[1], "--certificate", id[3]});
+    RunResult r = run_eifkit({"keygen", "--private-key", id[1], "--signing-certificate", id[3]});
     EXPECT_EQ(r.status, 0) << r.err;
     return id;
   };
@@ -234,7 +234,7 @@ TEST_F(Diff, TheSigningCertificate) {
 }
 
 TEST_F(Diff, OnlyTheMetadataChangesNoPcr) {
-  json d = diff(build("a", base_files()), build("b", base_files(), {"--version", "2"}), 0);
+  json d = diff(build("a", base_files()), build("b", base_files(), {"--image-version", "2"}), 0);
   EXPECT_EQ(d["PcrsEqual"], true);
   EXPECT_EQ(d["OnlyOutsidePcrs"], true);
   EXPECT_EQ(d["Metadata"]["Measured"], false);
@@ -362,7 +362,7 @@ TEST_F(Diff, CompressedRamdisksAreComparedFileByFile) {
   // The same ramdisks again, gzip- and zstd-compressed, in EIFs of the low-level form.
   auto recompress = [&](const std::string& eif, const std::string& name, bool zstd) {
     std::string parts = dir_ / (name + ".parts");
-    RunResult x = run_eifkit({"extract", "--out", parts, eif});
+    RunResult x = run_eifkit({"extract", "--output", parts, eif});
     EXPECT_EQ(x.status, 0) << x.err;
     std::vector<uint8_t> app = read_bytes(parts + "/ramdisk-1.cpio");
     write_bytes(parts + "/app.z", zstd ? test::zstd_bytes(app) : test::gzip_bytes(app));

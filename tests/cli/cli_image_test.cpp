@@ -16,6 +16,7 @@
 #include "tests/support/image_fixtures.h"
 #include "tests/support/memory_streams.h"
 #include "tests/support/ramdisk_listing.h"
+#include "tests/support/requirements.h"
 #include "tests/support/tar_builder.h"
 #include "tests/support/test_support.h"
 
@@ -237,10 +238,7 @@ void skopeo_copy(const Strings& args) {
 class CliImageTools : public testing::Test {
  protected:
   void SetUp() override {
-    for (const char* tool : {"umoci", "skopeo"}) {
-      if (!test::have_tool(tool))
-        GTEST_SKIP() << tool << " is not installed (make deps installs it)";
-    }
+    for (const char* tool : {"umoci", "skopeo"}) EIFKIT_REQUIRE_TOOL(tool);
   }
   ScratchDir in_, out_;
 };
@@ -583,8 +581,9 @@ TEST(CliImageMetadata, NameVersionAndDockerInfoFromTheImage) {
                   {"RootFS", {{"Type", "layers"}, {"Layers", h.config["rootfs"]["diff_ids"]}}}}));
   ASSERT_EQ(d["Metadata"]["DockerInfo"]["RootFS"]["Layers"].size(), 2u);
 
-  ASSERT_EQ(build_image(tar, out / "named.eif", {"--name", "my-enclave", "--version", "7"}).status,
-            0);
+  ASSERT_EQ(
+      build_image(tar, out / "named.eif", {"--name", "my-enclave", "--image-version", "7"}).status,
+      0);
   json named = describe(out / "named.eif");
   EXPECT_EQ(named["ImageName"], "my-enclave");
   EXPECT_EQ(named["ImageVersion"], "7");

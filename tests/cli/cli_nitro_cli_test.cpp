@@ -115,7 +115,7 @@ TEST(NitroCliCompat, Pcr0IsThatOfAnEifHoldingNitroClisRamdiskAndDiffSaysIdentica
   const std::string c = "e-hardlinks";
   json ours = measurements(
       build(nitro(c) + "/image.tar", {"--compat", "nitro-cli", "--output", dir / "ours.eif"}));
-  ASSERT_EQ(run_eifkit({"extract", dir / "ours.eif", "--out", dir / "parts"}).status, 0);
+  ASSERT_EQ(run_eifkit({"extract", dir / "ours.eif", "--output", dir / "parts"}).status, 0);
   // nitro-cli's EIF: the same boot files, its bootstrap ramdisk, the reference ramdisk.
   RunResult theirs = run_eifkit(
       {"build", "--kernel", vector_path("eif/inputs/kernel.bin"), "--cmdline-file",

@@ -17,6 +17,7 @@
 #include "formats/cose_sign1.h"
 #include "formats/signature_section.h"
 #include "tests/support/image_fixtures.h"
+#include "tests/support/requirements.h"
 #include "tests/support/test_support.h"
 
 namespace eifkit {
@@ -57,12 +58,16 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 
+// The three keys SetUp imports, as a missing-key message lists them.
+constexpr const char* kEnclaveKeys =
+    "object=signer-P-256;id=%01, object=signer-P-384;id=%02, object=signer-P-521;id=%03";
+
 // One token, "enclave", user PIN 1234, holding a key per curve (object=signer-P-384, id=%02,
 // ...), each imported from a key eifkit keygen made, with its certificate beside it.
 class Pkcs11Test : public testing::Test {
  protected:
   void SetUp() override {
-    if (!test::have_tool("softhsm2-util")) GTEST_SKIP() << "softhsm2 is not installed";
+    EIFKIT_REQUIRE_TOOL("softhsm2-util");
     std::string conf = dir_ / "softhsm2.conf";
     run_tool({"mkdir", "-p", dir_ / "tokens"});
     test::write_bytes(conf, test::to_bytes("directories.tokendir = " + (dir_ / "tokens") +
@@ -75,8 +80,8 @@ class Pkcs11Test : public testing::Test {
     int id = 1;
     for (std::string curve : {"P-256", "P-384", "P-521"}) {
       std::string key = dir_ / (curve + ".key"), cert = dir_ / (curve + ".pem");
-      RunResult r = run_eifkit({"keygen", "--private-key", key, "--certificate", cert, "--curve",
-                                curve, "--subject", "/CN=token " + curve});
+      RunResult r = run_eifkit({"keygen", "--private-key", key, "--signing-certificate", cert,
+                                "--curve", curve, "--subject", "/CN=token " + curve});
       ASSERT_EQ(r.status, 0) << r.err;
       std::string label = "signer-", hex_id = "0";
       label += curve;  // appended, not "signer-" + curve: GCC 12 warns wrongly (-Wrestrict)
@@ -114,7 +119,7 @@ void expect_openssl_verifies(const ScratchDir& dir, const std::string& signed_ei
       {"sign", unsigned_eif, "--signing-certificate", cert, "--export-payload", payload});
   ASSERT_EQ(exported.status, 0) << exported.err;
   std::string digest = nlohmann::json::parse(exported.out)["DigestFile"];
-  RunResult x = run_eifkit({"extract", signed_eif, "--out", dir / "parts"});
+  RunResult x = run_eifkit({"extract", signed_eif, "--output", dir / "parts"});
   ASSERT_EQ(x.status, 0) << x.err;
   std::vector<uint8_t> section = read_bytes(dir / "parts/signature.cbor");
   std::string problem;
@@ -152,7 +157,7 @@ TEST_F(Pkcs11Test, BuildAndSignWithATokenKeyForEachCurve) {
         run_eifkit(with(low_level(dir_ / ("pem-" + curve + ".eif")),
                         {"--signing-certificate", cert(curve), "--private-key", pem_key(curve)})));
     EXPECT_EQ(token, pem);
-    RunResult verify = run_eifkit({"verify", out, "--certificate", cert(curve)});
+    RunResult verify = run_eifkit({"verify", out, "--signing-certificate", cert(curve)});
     EXPECT_EQ(verify.status, 0) << verify.out;
     expect_openssl_verifies(dir_, out, dir_ / "plain.eif", cert(curve), size);
 
@@ -162,7 +167,7 @@ TEST_F(Pkcs11Test, BuildAndSignWithATokenKeyForEachCurve) {
                                  "--private-key", uri(curve), "--output", signed_eif},
                                 {std::string("EIFKIT_PKCS11_MODULE=") + kModule});
     EXPECT_EQ(measurements(sign), token);
-    EXPECT_EQ(run_eifkit({"verify", signed_eif, "--certificate", cert(curve)}).status, 0);
+    EXPECT_EQ(run_eifkit({"verify", signed_eif, "--signing-certificate", cert(curve)}).status, 0);
   }
 }
 
@@ -175,7 +180,7 @@ TEST_F(Pkcs11Test, KeySelectedByIdAndPinFromAFile) {
                             "pkcs11:token=enclave;id=%02?pin-source=file:" + (dir_ / "pin"),
                             "--pkcs11-module", kModule}));
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(run_eifkit({"verify", out, "--certificate", cert("P-384")}).status, 0);
+  EXPECT_EQ(run_eifkit({"verify", out, "--signing-certificate", cert("P-384")}).status, 0);
 }
 
 void expect_refused(const RunResult& r, const std::string& message, const ScratchDir& dir) {
@@ -197,7 +202,9 @@ TEST_F(Pkcs11Test, AMissingObjectIsNamed) {
   expect_refused(run_eifkit(with(low_level(dir_ / "app.eif"),
                                  {"--signing-certificate", cert("P-384"), "--private-key",
                                   "pkcs11:token=enclave;object=nope", "--pkcs11-module", kModule})),
-                 "pkcs11:token=enclave;object=nope: token 'enclave' has no private key object=nope",
+                 std::string("pkcs11:token=enclave;object=nope: token 'enclave' has no private "
+                             "key object=nope (its private keys: ") +
+                     kEnclaveKeys + ")",
                  dir_);
   expect_refused(run_eifkit(with(low_level(dir_ / "app.eif"),
                                  {"--signing-certificate", cert("P-384"), "--private-key",
@@ -208,8 +215,8 @@ TEST_F(Pkcs11Test, AMissingObjectIsNamed) {
 }
 
 TEST_F(Pkcs11Test, ATokenKeyThatIsNotTheCertificatesIsRefused) {
-  RunResult other = run_eifkit({"keygen", "--private-key", dir_ / "other.key", "--certificate",
-                                dir_ / "other.pem", "--curve", "P-384"});
+  RunResult other = run_eifkit({"keygen", "--private-key", dir_ / "other.key",
+                                "--signing-certificate", dir_ / "other.pem", "--curve", "P-384"});
   ASSERT_EQ(other.status, 0) << other.err;
   expect_refused(run_eifkit(with(low_level(dir_ / "app.eif"),
                                  {"--signing-certificate", dir_ / "other.pem", "--private-key",
@@ -248,9 +255,9 @@ TEST_F(Pkcs11Test, AMissingModuleIsNamed) {
 
 TEST_F(Pkcs11Test, KeygenWritesTheCertificateOfATokenKey) {
   std::string cert_path = dir_ / "token.pem";
-  RunResult r =
-      run_eifkit({"keygen", "--private-key", uri("P-521") + "?pin-value=1234", "--certificate",
-                  cert_path, "--subject", "/CN=in the token", "--pkcs11-module", kModule});
+  RunResult r = run_eifkit({"keygen", "--private-key", uri("P-521") + "?pin-value=1234",
+                            "--signing-certificate", cert_path, "--subject", "/CN=in the token",
+                            "--pkcs11-module", kModule});
   ASSERT_EQ(r.status, 0) << r.err;
   nlohmann::json printed = nlohmann::json::parse(r.out);
   EXPECT_EQ(printed["PrivateKey"], uri("P-521"));  // the PIN is not printed
@@ -264,16 +271,16 @@ TEST_F(Pkcs11Test, KeygenWritesTheCertificateOfATokenKey) {
                                              uri("P-521"), "--pkcs11-module", kModule}))
                 .status,
             0);
-  EXPECT_EQ(run_eifkit({"verify", out, "--certificate", cert_path}).status, 0);
+  EXPECT_EQ(run_eifkit({"verify", out, "--signing-certificate", cert_path}).status, 0);
   run_tool({"openssl", "verify", "-x509_strict", "-CAfile", cert_path, cert_path});
 }
 
 TEST_F(Pkcs11Test, KeygenMakesAKeyInsideTheTokenAndWritesOnlyItsCertificate) {
   std::string cert_path = dir_ / "new.pem";
   std::vector<std::string> before = dir_.entries();
-  RunResult r =
-      run_eifkit({"keygen", "--private-key", "pkcs11:token=enclave;object=new", "--certificate",
-                  cert_path, "--curve", "P-256", "--pkcs11-module", kModule});
+  RunResult r = run_eifkit({"keygen", "--private-key", "pkcs11:token=enclave;object=new",
+                            "--signing-certificate", cert_path, "--curve", "P-256",
+                            "--generate-in-token", "--pkcs11-module", kModule});
   ASSERT_EQ(r.status, 0) << r.err;
   nlohmann::json printed = nlohmann::json::parse(r.out);
   EXPECT_EQ(printed["GeneratedInToken"], true);
@@ -286,25 +293,119 @@ TEST_F(Pkcs11Test, KeygenMakesAKeyInsideTheTokenAndWritesOnlyItsCertificate) {
       run_eifkit(with(low_level(out), {"--signing-certificate", cert_path, "--private-key",
                                        "pkcs11:object=new", "--pkcs11-module", kModule}));
   ASSERT_EQ(build.status, 0) << build.err;
-  EXPECT_EQ(run_eifkit({"verify", out, "--certificate", cert_path}).status, 0);
+  EXPECT_EQ(run_eifkit({"verify", out, "--signing-certificate", cert_path}).status, 0);
   RunResult plain = run_eifkit(low_level(dir_ / "plain.eif"));
   ASSERT_EQ(plain.status, 0) << plain.err;
   expect_openssl_verifies(dir_, out, dir_ / "plain.eif", cert_path, 32);
   // Run again, the key is found, not made twice.
-  RunResult again = run_eifkit({"keygen", "--private-key", "pkcs11:token=enclave;object=new",
-                                "--certificate", dir_ / "again.pem", "--pkcs11-module", kModule});
+  RunResult again =
+      run_eifkit({"keygen", "--private-key", "pkcs11:token=enclave;object=new",
+                  "--signing-certificate", dir_ / "again.pem", "--pkcs11-module", kModule});
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_EQ(nlohmann::json::parse(again.out)["GeneratedInToken"], false);
 }
 
 TEST_F(Pkcs11Test, KeygenInATokenNeedsALabel) {
-  RunResult r = run_eifkit({"keygen", "--private-key", "pkcs11:token=enclave;id=%09",
-                            "--certificate", dir_ / "new.pem", "--pkcs11-module", kModule});
+  RunResult r =
+      run_eifkit({"keygen", "--private-key", "pkcs11:token=enclave;id=%09", "--signing-certificate",
+                  dir_ / "new.pem", "--generate-in-token", "--pkcs11-module", kModule});
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err,
             "eifkit: pkcs11:token=enclave;id=%09: a key made in a token needs a label: add "
             "object=NAME to the URI\n");
   EXPECT_FALSE(std::filesystem::exists(dir_ / "new.pem"));
+}
+
+// A mistyped object= names no key: keygen says which keys the token has, and makes none.
+TEST_F(Pkcs11Test, KeygenMakesNoKeyUnlessAskedTo) {
+  std::vector<std::string> args = {"keygen",
+                                   "--private-key",
+                                   "pkcs11:token=enclave;object=signr",
+                                   "--signing-certificate",
+                                   dir_ / "new.pem",
+                                   "--pkcs11-module",
+                                   kModule};
+  std::string missing = std::string(
+                            "pkcs11:token=enclave;object=signr: token 'enclave' has no private "
+                            "key object=signr (its private keys: ") +
+                        kEnclaveKeys + "); keygen --generate-in-token makes a new key in the token";
+  RunResult r = run_eifkit(args);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "eifkit: " + missing + "\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "new.pem"));
+  // Still missing: nothing was made the first time.
+  EXPECT_EQ(run_eifkit(args).err, "eifkit: " + missing + "\n");
+}
+
+TEST_F(Pkcs11Test, KeygenCurveMustBeTheCurveOfAKeyInTheToken) {
+  RunResult r = run_eifkit({"keygen", "--private-key", uri("P-384"), "--signing-certificate",
+                            dir_ / "c.pem", "--curve", "P-256", "--pkcs11-module", kModule});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "eifkit: " + uri("P-384") +
+                       ": the key is on P-384, not --curve P-256 (leave --curve out to write its "
+                       "certificate)\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "c.pem"));
+  RunResult same = run_eifkit({"keygen", "--private-key", uri("P-384"), "--signing-certificate",
+                               dir_ / "c.pem", "--curve", "P-384", "--pkcs11-module", kModule});
+  ASSERT_EQ(same.status, 0) << same.err;
+  EXPECT_EQ(nlohmann::json::parse(same.out)["GeneratedInToken"], false);
+}
+
+TEST_F(Pkcs11Test, GenerateInTokenRefusesAnObjectThatExists) {
+  RunResult r = run_eifkit({"keygen", "--private-key", uri("P-384"), "--signing-certificate",
+                            dir_ / "c.pem", "--generate-in-token", "--pkcs11-module", kModule});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "eifkit: " + uri("P-384") +
+                       ": token 'enclave' already has an object object=signer-P-384: a new key "
+                       "needs a label and id of its own\n");
+  // An id already taken, under a new label.
+  RunResult id = run_eifkit({"keygen", "--private-key", "pkcs11:token=enclave;object=fresh;id=%02",
+                             "--signing-certificate", dir_ / "c.pem", "--generate-in-token",
+                             "--pkcs11-module", kModule});
+  EXPECT_EQ(id.status, 2);
+  EXPECT_EQ(id.err,
+            "eifkit: pkcs11:token=enclave;object=fresh;id=%02: token 'enclave' already has an "
+            "object object=fresh;id=%02: a new key needs a label and id of its own\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "c.pem"));
+  RunResult pem = run_eifkit({"keygen", "--private-key", dir_ / "k.pem", "--signing-certificate",
+                              dir_ / "c.pem", "--generate-in-token"});
+  EXPECT_EQ(pem.err,
+            "eifkit: --generate-in-token goes with a pkcs11: --private-key (a key in a token)\n");
+}
+
+// A key made, then its certificate cannot be written: the key is taken out of the token again.
+TEST_F(Pkcs11Test, AKeyMadeForACertificateThatFailsIsRemoved) {
+  const std::string key = "pkcs11:token=enclave;object=fresh;id=%0a";
+  RunResult r = run_eifkit({"keygen", "--private-key", key, "--signing-certificate",
+                            dir_ / "no/c.pem", "--generate-in-token", "--pkcs11-module", kModule});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "eifkit: " + (dir_ / "no/c.pem") +
+                       ": cannot create a temporary file beside the output: No such file or "
+                       "directory\n");
+  // Neither half is left: no private key of that name, and no object of that label or id (a
+  // new generation under both succeeds).
+  RunResult found = run_eifkit({"keygen", "--private-key", key, "--signing-certificate",
+                                dir_ / "c.pem", "--pkcs11-module", kModule});
+  EXPECT_EQ(found.err, "eifkit: " + key +
+                           ": token 'enclave' has no private key object=fresh;id=%0a " +
+                           "(its private keys: " + kEnclaveKeys +
+                           "); keygen --generate-in-token makes a new key in the token\n");
+  RunResult again = run_eifkit({"keygen", "--private-key", key, "--signing-certificate",
+                                dir_ / "c.pem", "--generate-in-token", "--pkcs11-module", kModule});
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(again.out)["GeneratedInToken"], true);
+}
+
+// keygen's old spelling of --signing-certificate still works, with one note.
+TEST_F(Pkcs11Test, KeygenCertificateIsTheOldSpelling) {
+  RunResult r = run_eifkit({"keygen", "--private-key", uri("P-256"), "--certificate",
+                            dir_ / "c.pem", "--pkcs11-module", kModule});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err,
+            "eifkit: note: keygen --certificate is now --signing-certificate; --certificate will "
+            "go\n");
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "c.pem"));
 }
 
 TEST_F(Pkcs11Test, NoPinAndNoTerminalIsAnError) {
@@ -387,7 +488,7 @@ TEST_F(Pkcs11PinTest, APinInThePathOrUnderAnyCaseOfItsNameLogsInAndSigns) {
   std::string path_pin = cat({kVaultKey, ";pin-value=", kVaultPinEncoded});
   RunResult build = run(build_with(dir_ / "app.eif", path_pin));
   ASSERT_EQ(build.status, 0) << build.err;
-  EXPECT_EQ(run({"verify", dir_ / "app.eif", "--certificate", cert("P-384")}).status, 0);
+  EXPECT_EQ(run({"verify", dir_ / "app.eif", "--signing-certificate", cert("P-384")}).status, 0);
 
   ASSERT_EQ(run(low_level(dir_ / "plain.eif")).status, 0);
   std::string upper_case = cat({kVaultKey, "?PIN-VALUE=", kVaultPinEncoded});
@@ -395,7 +496,7 @@ TEST_F(Pkcs11PinTest, APinInThePathOrUnderAnyCaseOfItsNameLogsInAndSigns) {
                         "--private-key", upper_case, "--output", dir_ / "signed.eif"},
                        {std::string("EIFKIT_PKCS11_MODULE=") + kModule});
   EXPECT_EQ(measurements(sign), measurements(build));
-  EXPECT_EQ(run({"verify", dir_ / "signed.eif", "--certificate", cert("P-384")}).status, 0);
+  EXPECT_EQ(run({"verify", dir_ / "signed.eif", "--signing-certificate", cert("P-384")}).status, 0);
 
   // Every name in mixed case, through nitro-cli's spelling of sign.
   std::string mixed = cat({"pkcs11:Token=vault;OBJECT=signer;Pin-Value=", kVaultPinEncoded});
@@ -403,7 +504,7 @@ TEST_F(Pkcs11PinTest, APinInThePathOrUnderAnyCaseOfItsNameLogsInAndSigns) {
                             cert("P-384"), "--private-key", mixed, "--pkcs11-module", kModule,
                             "--output-file", dir_ / "nitro.eif"});
   EXPECT_EQ(sign_eif.status, 0) << sign_eif.err;
-  EXPECT_EQ(run({"verify", dir_ / "nitro.eif", "--certificate", cert("P-384")}).status, 0);
+  EXPECT_EQ(run({"verify", dir_ / "nitro.eif", "--signing-certificate", cert("P-384")}).status, 0);
 }
 
 TEST_F(Pkcs11PinTest, NoOutputOfAnyCommandHoldsThePin) {
@@ -421,18 +522,19 @@ TEST_F(Pkcs11PinTest, NoOutputOfAnyCommandHoldsThePin) {
            dir_ / "signed.eif", "--measurements-out", dir_ / "signed.json"});
   ASSERT_EQ(sign.status, 0) << sign.err;
   RunResult found = run({"keygen", "--private-key", cat({kVaultKey, "?PIN-VALUE=", encoded}),
-                         "--certificate", dir_ / "vault.pem", "--pkcs11-module", kModule});
+                         "--signing-certificate", dir_ / "vault.pem", "--pkcs11-module", kModule});
   ASSERT_EQ(found.status, 0) << found.err;
   EXPECT_EQ(nlohmann::json::parse(found.out)["PrivateKey"], key);
   EXPECT_EQ(nlohmann::json::parse(found.out)["GeneratedInToken"], false);
   RunResult made =
       run({"keygen", "--private-key", cat({"pkcs11:token=vault;object=made;pin-value=", encoded}),
-           "--certificate", dir_ / "made.pem", "--curve", "P-256", "--pkcs11-module", kModule});
+           "--signing-certificate", dir_ / "made.pem", "--curve", "P-256", "--generate-in-token",
+           "--pkcs11-module", kModule});
   ASSERT_EQ(made.status, 0) << made.err;
   EXPECT_EQ(nlohmann::json::parse(made.out)["PrivateKey"], "pkcs11:token=vault;object=made");
   EXPECT_EQ(nlohmann::json::parse(made.out)["GeneratedInToken"], true);
   for (const char* eif : {"app.eif", "signed.eif"}) {
-    EXPECT_EQ(run({"verify", dir_ / eif, "--certificate", cert("P-384")}).status, 0) << eif;
+    EXPECT_EQ(run({"verify", dir_ / eif, "--signing-certificate", cert("P-384")}).status, 0) << eif;
     EXPECT_EQ(run({"describe", dir_ / eif}).status, 0) << eif;
   }
 
@@ -462,10 +564,15 @@ TEST_F(Pkcs11PinTest, NoOutputOfAnyCommandHoldsThePin) {
   expect_refused_quietly(
       build_with(bad, cat({kVaultKey, "?pin-value=vQ7Alpha%kX9Bravo"})),
       invalid + "bad percent escape in pin-value (a PIN holding '%' must write it as %25)");
-  expect_refused_quietly(
-      build_with(bad, cat({"pkcs11:token=vault;object=nope?pin-value=", encoded})),
-      "pkcs11:token=vault;object=nope: token 'vault' has no private key "
-      "object=nope");
+  // The keys listed, sorted: "made" (its id random) and "signer".
+  RunResult nope =
+      run(build_with(bad, cat({"pkcs11:token=vault;object=nope?pin-value=", encoded})));
+  EXPECT_EQ(nope.status, 2);
+  EXPECT_THAT(nope.err,
+              ::testing::MatchesRegex(
+                  "eifkit: pkcs11:token=vault;object=nope: token 'vault' has no private "
+                  "key object=nope \\(its private keys: object=made;id=(%[0-9a-f]{2}){16}, "
+                  "object=signer;id=%05\\)\n"));
   expect_refused_quietly(
       with(low_level(bad), {"--signing-certificate", cert("P-256"), "--private-key",
                             cat({kVaultKey, "?pin-value=", encoded}), "--pkcs11-module", kModule}),
@@ -486,11 +593,11 @@ TEST_F(Pkcs11PinTest, NoOutputOfAnyCommandHoldsThePin) {
       invalid + "the path has an attribute without '=' (a PIN holding ';' must write it as %3B)");
   expect_refused_quietly(
       {"keygen", "--private-key", cat({kVaultKey, "?pin-value=", kWrongPinEncoded}),
-       "--certificate", dir_ / "bad.pem", "--pkcs11-module", kModule},
+       "--signing-certificate", dir_ / "bad.pem", "--pkcs11-module", kModule},
       wrong_pin);
   expect_refused_quietly(
-      {"keygen", "--private-key", cat({kVaultKey, "?pin-value=", kVaultPin}), "--certificate",
-       dir_ / "bad.pem", "--pkcs11-module", kModule},
+      {"keygen", "--private-key", cat({kVaultKey, "?pin-value=", kVaultPin}),
+       "--signing-certificate", dir_ / "bad.pem", "--pkcs11-module", kModule},
       invalid + "the query has an attribute without '=' (a PIN holding '&' must write it as %26)");
   EXPECT_FALSE(std::filesystem::exists(bad));
   EXPECT_FALSE(std::filesystem::exists(dir_ / "bad.pem"));

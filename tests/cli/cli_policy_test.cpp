@@ -1,5 +1,5 @@
-// `eifkit policy aws|huawei|check` and `eifkit attest` end to end: what they print, exit
-// statuses (check: 0 allowed, 1 denied; 2 unusable input), one-line errors, and attest's
+// `eifkit policy aws|huawei|check` and `eifkit provenance` end to end: what they print, exit
+// statuses (check: 0 allowed, 1 denied; 2 unusable input), one-line errors, and provenance's
 // atomic output.
 #include <gtest/gtest.h>
 
@@ -218,12 +218,12 @@ TEST(CliPolicyCheck, RolloutFlowFromTwoBuilds) {
             1);
 }
 
-// ---- attest -----------------------------------------------------------------------------------
+// ---- provenance --------------------------------------------------------------------------------
 
 TEST(CliAttest, WritesTheStatementAtomically) {
   ScratchDir dir, out;
   std::string record = write_record(dir, "signed");
-  RunResult r = run_eifkit({"attest", record, "--out", out / "app.intoto.json"});
+  RunResult r = run_eifkit({"provenance", record, "--output", out / "app.intoto.json"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "");
@@ -234,7 +234,7 @@ TEST(CliAttest, WritesTheStatementAtomically) {
 }
 
 TEST(CliAttest, StdoutWithoutOutAndAnEifAsInput) {
-  RunResult r = run_eifkit({"attest", eif_path("two-ramdisks")});
+  RunResult r = run_eifkit({"provenance", eif_path("two-ramdisks")});
   ASSERT_EQ(r.status, 0) << r.err;
   json statement = json::parse(r.out);
   EXPECT_EQ(statement["subject"][0]["name"], "two-ramdisks.eif");
@@ -246,7 +246,7 @@ TEST(CliAttest, ARecordWithoutDigestsWritesNothing) {
   write_json(
       dir / "nitro.json",
       {{"Measurements", json::parse(read_bytes(vector_path("eif/two-ramdisks.build.json")))}});
-  RunResult r = run_eifkit({"attest", dir / "nitro.json", "--out", out / "a.json"});
+  RunResult r = run_eifkit({"provenance", dir / "nitro.json", "--output", out / "a.json"});
   expect_one_line_error(r, dir / "nitro.json" +
                                ": no Eif: an attestation names the EIF by its digests (a record "
                                "of an EIF has them)");

@@ -172,7 +172,7 @@ TEST(CliProgress, PlainOnTheCommandsThatReadAnEif) {
     EXPECT_THAT(r.err, HasSubstr("eifkit " + command + ": done in ")) << command;
     EXPECT_TRUE(nlohmann::json::accept(r.out)) << command;
   }
-  RunResult r = run_eifkit({"extract", eif, "--out", dir / "x", "--progress=plain"});
+  RunResult r = run_eifkit({"extract", eif, "--output", dir / "x", "--progress=plain"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.err, StartsWith("eifkit extract: reading EIF ("));
   EXPECT_THAT(r.err, HasSubstr("eifkit extract: writing sections ("));
@@ -182,7 +182,7 @@ TEST(CliProgress, PlainOnTheCommandsThatReadAnEif) {
 TEST(CliProgress, PlainOnSign) {
   ScratchDir dir;
   std::string eif = test::vector_path("eif/two-ramdisks.eif");
-  RunResult key = run_eifkit({"keygen", "--private-key", dir / "key.pem", "--certificate",
+  RunResult key = run_eifkit({"keygen", "--private-key", dir / "key.pem", "--signing-certificate",
                               dir / "cert.pem", "--subject", "/CN=progress"});
   ASSERT_EQ(key.status, 0) << key.err;
   RunResult r =

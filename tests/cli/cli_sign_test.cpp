@@ -115,7 +115,8 @@ Identity keygen(const ScratchDir& dir, const std::string& name, const std::strin
                 const std::vector<std::string>& extra = {}) {
   Identity id{dir / (name + ".key"), dir / (name + ".pem")};
   RunResult r = run_eifkit(concat(
-      {"keygen", "--private-key", id.key, "--certificate", id.cert, "--curve", curve}, extra));
+      {"keygen", "--private-key", id.key, "--signing-certificate", id.cert, "--curve", curve},
+      extra));
   EXPECT_EQ(r.status, 0) << r.err;
   return id;
 }
@@ -458,7 +459,7 @@ TEST(VerifyExpected, Pcr0Pcr8AndCertificate) {
   std::string pcr8 = build_json("signed")["PCR8"];
   std::string upper = pcr0;
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-  json ok = verify({path, "--at", kAt, "--pcr0", upper, "--pcr8", pcr8, "--certificate",
+  json ok = verify({path, "--at", kAt, "--pcr0", upper, "--pcr8", pcr8, "--signing-certificate",
                     input("signing-cert.pem")},
                    0);
   EXPECT_EQ(ok["Checks"], json({{"CRC", true},
@@ -482,7 +483,7 @@ TEST(VerifyExpected, Pcr0Pcr8AndCertificate) {
 
   ScratchDir dir;
   Identity other = keygen(dir, "other");
-  json c = verify({path, "--at", kAt, "--certificate", other.cert, "--pcr0", wrong}, 1);
+  json c = verify({path, "--at", kAt, "--signing-certificate", other.cert, "--pcr0", wrong}, 1);
   EXPECT_EQ(c["Failed"], json::array({"Certificate", "PCR0"}));
   EXPECT_EQ(c["Problems"]["Certificate"], "signed with another certificate than " + other.cert);
 }
@@ -504,19 +505,25 @@ TEST(VerifyExpected, UnsignedImage) {
 
 TEST(VerifyErrors, MalformedOptionsAndFiles) {
   const std::string path = eif_path("signed");
-  expect_error(run_eifkit({"verify", path, "--pcr0", "xyz"}),
-               "--pcr0: 'xyz' is not 96 hex digits (a SHA-384 PCR)");
+  expect_error(run_eifkit({"verify", path, "--pcr0", "xyz"}), "--pcr0: 'xyz' is not hex");
   expect_error(run_eifkit({"verify", path, "--pcr8", "00ff"}),
-               "--pcr8: '00ff' is not 96 hex digits (a SHA-384 PCR)");
+               "--pcr8: the value for PCR8 is 4 hex digits; a PCR is 96 hex digits (SHA-384)");
   std::string long_hex = std::string(build_json("signed")["PCR0"]) + "00";
   expect_error(run_eifkit({"verify", path, "--pcr0", long_hex}),
-               "--pcr0: '" + long_hex + "' is not 96 hex digits (a SHA-384 PCR)");
+               "--pcr0: the value for PCR0 is 98 hex digits; a PCR is 96 hex digits (SHA-384)");
+  // --at takes the forms it takes in the attestation commands, but doc.
   expect_error(run_eifkit({"verify", path, "--at", "yesterday"}),
-               "--at: 'yesterday' is not an RFC 3339 time");
+               "--at: 'yesterday' is not now, doc or an RFC 3339 time "
+               "(YYYY-MM-DDTHH:MM:SS[.fraction] then Z or +HH:MM, a date that exists, seconds "
+               "00 to 59)");
+  expect_error(run_eifkit({"verify", path, "--at", "doc"}),
+               "--at: 'doc' is the time of an attestation document; an EIF has none: give now "
+               "or an RFC 3339 time");
+  EXPECT_EQ(run_eifkit({"verify", path, "--at", "now"}).status, 0);
   ScratchDir dir;
   expect_error(run_eifkit({"verify", dir / "absent.eif"}),
                dir / "absent.eif" + ": cannot open: No such file or directory");
-  expect_error(run_eifkit({"verify", path, "--certificate", input("kernel.bin")}),
+  expect_error(run_eifkit({"verify", path, "--signing-certificate", input("kernel.bin")}),
                input("kernel.bin") + ": not a PEM X.509 certificate");
   expect_error(run_eifkit({"verify"}));
 }
@@ -599,8 +606,8 @@ TEST(VerifyErrors, OversizedSignatureSection) {
   expect_error(run_eifkit({"sign", dir / "big.eif", "--signing-certificate", id.cert,
                            "--private-key", id.key}),
                message);
-  expect_error(run_eifkit({"sign", dir / "big.eif", "--certificate", id.cert, "--export-payload",
-                           dir / "tbs.bin"}),
+  expect_error(run_eifkit({"sign", dir / "big.eif", "--signing-certificate", id.cert,
+                           "--export-payload", dir / "tbs.bin"}),
                message);
   EXPECT_EQ(read_bytes(dir / "big.eif"), bytes);
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"big.eif"});
@@ -613,7 +620,7 @@ TEST(CliSignKeygen, WritesKeyAndCertificateAndPrintsThem) {
   const std::string key = dir / "signer.key", cert = dir / "signer.pem";
   std::time_t now = std::time(nullptr);
   RunResult r =
-      run_eifkit({"keygen", "--private-key", key, "--certificate", cert, "--curve", "P-521",
+      run_eifkit({"keygen", "--private-key", key, "--signing-certificate", cert, "--curve", "P-521",
                   "--days", "10", "--subject", "/C=US/O=Example/CN=enclave-signer"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.err, "");
@@ -654,7 +661,8 @@ TEST(CliSignKeygen, WritesKeyAndCertificateAndPrintsThem) {
 
 TEST(CliSignKeygen, Defaults) {
   ScratchDir dir;
-  RunResult r = run_eifkit({"keygen", "--private-key", dir / "k", "--certificate", dir / "c"});
+  RunResult r =
+      run_eifkit({"keygen", "--private-key", dir / "k", "--signing-certificate", dir / "c"});
   json j = ok_json(r);
   EXPECT_EQ(j["Curve"], "P-384");
   EXPECT_EQ(j["Subject"], "CN=eifkit-enclave-signer");
@@ -669,11 +677,12 @@ TEST(CliSignKeygen, RefusesToOverwriteWithoutForce) {
   ScratchDir dir;
   Identity id = keygen(dir, "signer");
   const auto key = read_bytes(id.key), cert = read_bytes(id.cert);
-  expect_error(run_eifkit({"keygen", "--private-key", id.key, "--certificate", id.cert}),
+  expect_error(run_eifkit({"keygen", "--private-key", id.key, "--signing-certificate", id.cert}),
                id.key + ": already exists; use --force to replace it");
   // The certificate alone existing is refused too, and no key is made.
-  expect_error(run_eifkit({"keygen", "--private-key", dir / "new.key", "--certificate", id.cert}),
-               id.cert + ": already exists; use --force to replace it");
+  expect_error(
+      run_eifkit({"keygen", "--private-key", dir / "new.key", "--signing-certificate", id.cert}),
+      id.cert + ": already exists; use --force to replace it");
   EXPECT_EQ(read_bytes(id.key), key);
   EXPECT_EQ(read_bytes(id.cert), cert);
   EXPECT_EQ(dir.entries(), (std::vector<std::string>{"signer.key", "signer.pem"}));
@@ -685,8 +694,8 @@ TEST(CliSignKeygen, ForceReplacesAndKeepsTheKeyPrivate) {
   const auto key = read_bytes(id.key);
   const std::string old_pcr8 = pcr8_of(id.cert);
   ASSERT_EQ(::chmod(id.key.c_str(), 0644), 0);
-  RunResult r = run_eifkit(
-      {"keygen", "--private-key", id.key, "--certificate", id.cert, "--curve", "P-256", "--force"});
+  RunResult r = run_eifkit({"keygen", "--private-key", id.key, "--signing-certificate", id.cert,
+                            "--curve", "P-256", "--force"});
   json j = ok_json(r);
   EXPECT_EQ(j["Curve"], "P-256");
   EXPECT_NE(read_bytes(id.key), key);
@@ -701,8 +710,8 @@ TEST(CliSignKeygen, ForceReplacesAndKeepsTheKeyPrivate) {
 
 TEST(CliSignKeygen, Errors) {
   ScratchDir dir;
-  const std::vector<std::string> paths = {"keygen", "--private-key", dir / "k.pem", "--certificate",
-                                          dir / "c.pem"};
+  const std::vector<std::string> paths = {"keygen", "--private-key", dir / "k.pem",
+                                          "--signing-certificate", dir / "c.pem"};
   expect_error(run_eifkit(concat(paths, {"--curve", "P-999"})),
                "unknown curve \"P-999\": " + kSupported);
   expect_error(run_eifkit(concat(paths, {"--curve", "secp256k1"})),
@@ -713,17 +722,19 @@ TEST(CliSignKeygen, Errors) {
   expect_error(run_eifkit(concat(paths, {"--subject", "/XX=1"})),
                "subject \"/XX=1\": unknown attribute type \"XX\"");
   expect_error(run_eifkit(concat(paths, {"--days", "0"})), "--days: must be at least 1");
-  expect_error(run_eifkit({"keygen", "--private-key", dir / "same", "--certificate", dir / "same"}),
-               "--certificate " + dir / "same" +
-                   ": is also --private-key (the same file); refusing to overwrite it");
-  expect_error(run_eifkit({"keygen", "--private-key", dir / "k.pem"}));  // --certificate required
+  expect_error(
+      run_eifkit({"keygen", "--private-key", dir / "same", "--signing-certificate", dir / "same"}),
+      "--signing-certificate " + dir / "same" +
+          ": is also --private-key (the same file); refusing to overwrite it");
+  expect_error(
+      run_eifkit({"keygen", "--private-key", dir / "k.pem"}));  // --signing-certificate required
   EXPECT_EQ(dir.entries(), std::vector<std::string>{});
   // The certificate cannot be written: the key is not left behind either.
-  expect_error(
-      run_eifkit({"keygen", "--private-key", dir / "k.pem", "--certificate", dir / "no/c.pem"}),
-      dir / "no/c.pem" +
-          ": cannot create a temporary file beside the output: No such file or "
-          "directory");
+  expect_error(run_eifkit({"keygen", "--private-key", dir / "k.pem", "--signing-certificate",
+                           dir / "no/c.pem"}),
+               dir / "no/c.pem" +
+                   ": cannot create a temporary file beside the output: No such file or "
+                   "directory");
   EXPECT_EQ(dir.entries(), std::vector<std::string>{});
 }
 
@@ -741,7 +752,7 @@ TEST_P(CliSignCurve, SignedBuild) {
   EXPECT_EQ(r.out, printed({{"Measurements", measurements_with_pcr8("two-ramdisks", id.cert)}}));
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"app.eif"});
 
-  json v = verify({dir / "app.eif", "--certificate", id.cert}, 0);
+  json v = verify({dir / "app.eif", "--signing-certificate", id.cert}, 0);
   EXPECT_EQ(v["Verified"], true);
   EXPECT_EQ(v["Measurements"], measurements_with_pcr8("two-ramdisks", id.cert));
   json d = ok_json(run_eifkit({"describe", dir / "app.eif"}));
@@ -799,8 +810,8 @@ TEST_P(CliSignCurve, TwoStepWithOpensslSignature) {
   const std::string tbs = dir / "tbs.bin", digest_file = tbs + "." + algorithm;
 
   // Step 1.
-  RunResult step1 =
-      run_eifkit({"sign", dir / "app.eif", "--certificate", id.cert, "--export-payload", tbs});
+  RunResult step1 = run_eifkit(
+      {"sign", dir / "app.eif", "--signing-certificate", id.cert, "--export-payload", tbs});
   EXPECT_EQ(step1.status, 0) << step1.err;
   EXPECT_EQ(step1.err, "");
   const auto expected_tbs =
@@ -827,19 +838,19 @@ TEST_P(CliSignCurve, TwoStepWithOpensslSignature) {
   Identity other = keygen(keys, "other", GetParam());
   run_tool({"openssl", "pkeyutl", "-sign", "-inkey", other.key, "-in", digest_file, "-out",
             keys / "other.der"});
-  expect_error(run_eifkit({"sign", dir / "app.eif", "--certificate", id.cert, "--signature",
+  expect_error(run_eifkit({"sign", dir / "app.eif", "--signing-certificate", id.cert, "--signature",
                            keys / "other.der"}),
                keys / "other.der" + ": signature does not verify with " + id.cert +
                    "'s key over this image's signing payload");
   EXPECT_EQ(read_bytes(dir / "app.eif"), vector);
 
   // Step 2, DER.
-  RunResult step2 = run_eifkit({"sign", dir / "app.eif", "--certificate", id.cert, "--signature",
-                                dir / "sig.der", "--output", dir / "signed.eif"});
+  RunResult step2 = run_eifkit({"sign", dir / "app.eif", "--signing-certificate", id.cert,
+                                "--signature", dir / "sig.der", "--output", dir / "signed.eif"});
   EXPECT_EQ(step2.status, 0) << step2.err;
   EXPECT_EQ(step2.out,
             printed({{"Measurements", measurements_with_pcr8("two-ramdisks", id.cert)}}));
-  EXPECT_EQ(verify({dir / "signed.eif", "--certificate", id.cert}, 0)["Verified"], true);
+  EXPECT_EQ(verify({dir / "signed.eif", "--signing-certificate", id.cert}, 0)["Verified"], true);
   expect_eif_md_layout(dir / "signed.eif", id.cert, GetParam());
   expect_appended_signature(vector, read_bytes(dir / "signed.eif"));
   const auto raw = raw_of_der(der, curve_coordinate_size(curve));
@@ -848,7 +859,7 @@ TEST_P(CliSignCurve, TwoStepWithOpensslSignature) {
   // Step 2, raw r‖s, in place: the same signature gives the same file.
   write_bytes(keys / "sig.raw", raw);
   RunResult raw_step = run_eifkit(
-      {"sign", dir / "app.eif", "--certificate", id.cert, "--signature", keys / "sig.raw"});
+      {"sign", dir / "app.eif", "--signing-certificate", id.cert, "--signature", keys / "sig.raw"});
   EXPECT_EQ(raw_step.status, 0) << raw_step.err;
   EXPECT_EQ(read_bytes(dir / "app.eif"), read_bytes(dir / "signed.eif"));
   EXPECT_EQ(dir.entries(), (std::vector<std::string>{"app.eif", "sig.der", "signed.eif", "tbs.bin",
@@ -997,11 +1008,11 @@ TEST(CliSignRefusal, RsaAndEd25519) {
     expect_error(run_eifkit({"sign", dir / "app.eif", "--signing-certificate",
                              input("signing-cert.pem"), "--private-key", key}),
                  key_message);
-    expect_error(run_eifkit({"sign", dir / "app.eif", "--certificate", cert, "--export-payload",
-                             dir / "tbs.bin"}),
+    expect_error(run_eifkit({"sign", dir / "app.eif", "--signing-certificate", cert,
+                             "--export-payload", dir / "tbs.bin"}),
                  cert_message);
     write_bytes(keys / "sig.raw", std::vector<uint8_t>(96, 7));
-    expect_error(run_eifkit({"sign", dir / "app.eif", "--certificate", cert, "--signature",
+    expect_error(run_eifkit({"sign", dir / "app.eif", "--signing-certificate", cert, "--signature",
                              keys / "sig.raw"}),
                  cert_message);
   }
@@ -1046,8 +1057,8 @@ TEST(CliSignRefusal, CertificateTooLargeForTheSection) {
   expect_error(
       run_eifkit({"sign", dir / "app.eif", "--signing-certificate", cert, "--private-key", key}),
       message(section_size(widest)));
-  expect_error(run_eifkit({"sign", dir / "app.eif", "--certificate", cert, "--export-payload",
-                           dir / "tbs.bin"}),
+  expect_error(run_eifkit({"sign", dir / "app.eif", "--signing-certificate", cert,
+                           "--export-payload", dir / "tbs.bin"}),
                message(section_size(pcr0)));
   EXPECT_EQ(read_bytes(dir / "app.eif"), vector);
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"app.eif"});
@@ -1060,9 +1071,9 @@ TEST(CliSignRefusal, UsageErrors) {
   write_bytes(dir / "app.eif", vector);
   const std::string modes =
       "sign needs exactly one of --private-key, --export-payload, --signature";
-  expect_error(run_eifkit({"sign", dir / "app.eif", "--certificate", id.cert}), modes);
-  expect_error(run_eifkit({"sign", dir / "app.eif", "--certificate", id.cert, "--private-key",
-                           id.key, "--export-payload", dir / "tbs.bin"}),
+  expect_error(run_eifkit({"sign", dir / "app.eif", "--signing-certificate", id.cert}), modes);
+  expect_error(run_eifkit({"sign", dir / "app.eif", "--signing-certificate", id.cert,
+                           "--private-key", id.key, "--export-payload", dir / "tbs.bin"}),
                modes);
   expect_error(run_eifkit({"sign", dir / "app.eif", "--private-key", id.key}),
                "sign needs --signing-certificate");
@@ -1071,13 +1082,13 @@ TEST(CliSignRefusal, UsageErrors) {
   expect_error(run_eifkit(build_args(dir / "new.eif", {"--private-key", id.key})),
                "a signed build needs both --signing-certificate and --private-key");
   // Not DER, not raw r‖s of 96 bytes.
-  expect_error(run_eifkit({"sign", dir / "app.eif", "--certificate", id.cert, "--signature",
+  expect_error(run_eifkit({"sign", dir / "app.eif", "--signing-certificate", id.cert, "--signature",
                            input("cmdline.txt")}),
                input("cmdline.txt") +
                    ": not a DER ECDSA signature nor a raw r‖s of 96 bytes for "
                    "P-384");
-  expect_error(
-      run_eifkit({"sign", dir / "absent.eif", "--certificate", id.cert, "--private-key", id.key}));
+  expect_error(run_eifkit(
+      {"sign", dir / "absent.eif", "--signing-certificate", id.cert, "--private-key", id.key}));
   EXPECT_EQ(read_bytes(dir / "app.eif"), vector);
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"app.eif"});
 }
@@ -1117,11 +1128,12 @@ TEST(CliSignRefusal, NoRoomForASignatureSection) {
 TEST(CliSignHelp, Commands) {
   for (const auto& [command, words] : std::vector<std::pair<std::string, std::vector<std::string>>>{
            {"keygen",
-            {"--private-key", "--certificate", "--curve", "--days", "--subject", "--force"}},
+            {"--private-key", "--signing-certificate", "--curve", "--days", "--subject",
+             "--force"}},
            {"sign",
             {"--signing-certificate", "--private-key", "--output", "--export-payload",
              "--signature"}},
-           {"verify", {"--certificate", "--pcr0", "--pcr8", "--at"}}}) {
+           {"verify", {"--signing-certificate", "--pcr0", "--pcr8", "--at"}}}) {
     RunResult r = run_eifkit({command, "--help"});
     EXPECT_EQ(r.status, 0) << r.err;
     for (const auto& w : words) EXPECT_NE(r.out.find(w), std::string::npos) << command << " " << w;

@@ -14,6 +14,7 @@
 #include "lib/base/error.h"
 #include "lib/cpio/cpio_reader.h"
 #include "tests/support/memory_streams.h"
+#include "tests/support/requirements.h"
 #include "tests/support/test_support.h"
 
 namespace eifkit {
@@ -373,7 +374,7 @@ TEST(CpioWriter, GnuCpioExtractsIt) {
 }
 
 TEST(CpioWriter, GnuCpioExtractsDevices) {
-  if (::geteuid() != 0) GTEST_SKIP() << "creating device nodes needs root";
+  EIFKIT_REQUIRE(::geteuid() == 0, "creating device nodes needs root");
   VectorSink sink;
   CpioWriter w(sink);
   w.add_directory("dev", meta(0755));

@@ -25,7 +25,7 @@ cp "$vectors"/eif/*.eif "$out/eif_diff/"
 cp "$vectors"/ramdisk/*.cpio "$out/cpio_reader/"
 for eif in "$vectors"/eif/*.eif; do
   name=$(basename "$eif" .eif)
-  "$eifkit" extract --no-verify --out "$work/$name" "$eif" > /dev/null
+  "$eifkit" extract --no-verify --output "$work/$name" "$eif" > /dev/null
   for r in "$work/$name"/ramdisk-*.cpio; do cp "$r" "$out/cpio_reader/$name-$(basename "$r")"; done
   if [ -f "$work/$name/signature.cbor" ]; then
     cp "$work/$name/signature.cbor" "$out/signature_section/$name.cbor"

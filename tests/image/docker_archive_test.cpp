@@ -10,6 +10,7 @@
 #include "lib/base/error.h"
 #include "lib/image/image_source.h"
 #include "tests/support/image_fixtures.h"
+#include "tests/support/requirements.h"
 #include "tests/support/test_support.h"
 
 namespace eifkit {
@@ -47,10 +48,7 @@ void expect_base_image(ImageSource& image, const std::string& source,
 class DockerArchiveTest : public testing::Test {
  protected:
   void SetUp() override {
-    for (const char* tool : {"umoci", "skopeo"}) {
-      if (!test::have_tool(tool))
-        GTEST_SKIP() << tool << " is not installed (make deps installs it)";
-    }
+    for (const char* tool : {"umoci", "skopeo"}) EIFKIT_REQUIRE_TOOL(tool);
   }
 
   std::string skopeo_archive() {

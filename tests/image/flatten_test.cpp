@@ -96,7 +96,9 @@ TEST_F(FlattenTest, FileWhiteoutDeletesFromLowerLayers) {
 TEST_F(FlattenTest, WhiteoutDoesNotHideItsOwnLayer) {
   auto lines = listing(
       {{TarSpec::file("x", "old")}, {TarSpec::file("x", "new"), TarSpec::whiteout("", "x")}});
-  EXPECT_THAT(lines, testing::Contains(HasSubstr("rootfs/x - 0644 0:0 3 1")));
+  // "old" and "new" have the same size: the content says which one is kept.
+  EXPECT_THAT(lines, testing::Contains("rootfs/x - 0644 0:0 3 1 11507a0e2f5e69d5"));   // "new"
+  EXPECT_THAT(lines, testing::Not(testing::Contains(HasSubstr("cba06b5736faf67e"))));  // "old"
 }
 
 TEST_F(FlattenTest, OpaqueDirectoryHidesLowerContentsKeepsItsOwn) {
@@ -109,14 +111,14 @@ TEST_F(FlattenTest, OpaqueDirectoryHidesLowerContentsKeepsItsOwn) {
     if (l.rfind("rootfs/d/", 0) == 0 || l.rfind("rootfs/d ", 0) == 0) d_lines.push_back(l);
   }
   EXPECT_THAT(d_lines, ElementsAre("rootfs/d d 0700 0:0 0 2",
-                                   testing::StartsWith("rootfs/d/upper - 0644 0:0 1 1")));
+                                   "rootfs/d/upper - 0644 0:0 1 1 0bfe935e70c321c7"));  // "u"
 }
 
 TEST_F(FlattenTest, ReplacedDirectoryAndReplacedFile) {
   auto lines =
       listing({{TarSpec::dir("p"), TarSpec::file("p/child", "c"), TarSpec::file("f", "file")},
                {TarSpec::file("p", "now a file"), TarSpec::dir("f", 0711)}});
-  EXPECT_THAT(lines, testing::Contains(testing::StartsWith("rootfs/p - 0644 0:0 10 1")));
+  EXPECT_THAT(lines, testing::Contains("rootfs/p - 0644 0:0 10 1 92af885f330ed4b1"));
   EXPECT_THAT(lines, testing::Contains("rootfs/f d 0711 0:0 0 2"));
   for (const auto& l : lines) EXPECT_THAT(l, testing::Not(HasSubstr("p/child")));
 }
@@ -150,6 +152,7 @@ TEST_F(FlattenTest, HardLinksShareOneInodeWithDataOnLastName) {
   EXPECT_EQ(links[0].size, 0u);
   EXPECT_EQ(links[1].size, 0u);
   EXPECT_EQ(links[2].size, 6u);
+  EXPECT_EQ(links[2].sha256, "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
   for (const auto& l : links) {
     EXPECT_EQ(l.ino, links[0].ino);
     EXPECT_EQ(l.nlink, 3u);

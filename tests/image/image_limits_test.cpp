@@ -91,11 +91,40 @@ TEST(ImageLimits, EnvironmentRaisesTheLimits) {
   EXPECT_EQ(image_limits().max_entries, 10'000'000u);
   ::setenv("EIFKIT_MAX_IMAGE_SIZE", "5000", 1);
   EXPECT_EQ(image_limits().max_file_bytes, 5000u);
-  ::setenv("EIFKIT_MAX_IMAGE_SIZE", "lots", 1);
-  EXPECT_EQ(error_of([] { image_limits(); }),
-            "EIFKIT_MAX_IMAGE_SIZE=lots: not a size (a number of bytes, or with a K, M, G or T "
-            "suffix)");
+  ::setenv("EIFKIT_MAX_IMAGE_SIZE", "", 1);  // set but empty: the default
+  EXPECT_EQ(image_limits().max_file_bytes, uint64_t{4} << 30);
+  ::setenv("EIFKIT_MAX_IMAGE_SIZE", "16777215T", 1);  // the largest that fits
+  EXPECT_EQ(image_limits().max_file_bytes, uint64_t{16777215} << 40);
   ::unsetenv("EIFKIT_MAX_IMAGE_SIZE");
+  ::unsetenv("EIFKIT_MAX_IMAGE_ENTRIES");
+}
+
+// strtoull would read " -1" as 2^64 - 1: no limit at all. Every override is digits only.
+TEST(ImageLimits, AnOverrideThatIsNotAPositiveDecimalIsRefusedNamingIt) {
+  const std::string size_rule =
+      ": not a size (a positive number of bytes, digits only, optionally with a K, M, G or T "
+      "suffix)";
+  for (const char* bad : {"lots", " -1", "-1", "+5", "5 ", " 5", "0", "00", "0K", "0x10", "1.5G",
+                          "G", "5KB", "1e9"}) {
+    SCOPED_TRACE(bad);
+    ::setenv("EIFKIT_MAX_IMAGE_SIZE", bad, 1);
+    EXPECT_EQ(error_of([] { image_limits(); }),
+              "EIFKIT_MAX_IMAGE_SIZE=\"" + std::string(bad) + "\"" + size_rule);
+  }
+  ::setenv("EIFKIT_MAX_IMAGE_SIZE", "18446744073709551616", 1);
+  EXPECT_EQ(error_of([] { image_limits(); }),
+            "EIFKIT_MAX_IMAGE_SIZE=\"18446744073709551616\": too large (more than 2^64 - 1)");
+  ::setenv("EIFKIT_MAX_IMAGE_SIZE", "16777216T", 1);
+  EXPECT_EQ(error_of([] { image_limits(); }),
+            "EIFKIT_MAX_IMAGE_SIZE=\"16777216T\": too large (more than 2^64 - 1 bytes)");
+  ::unsetenv("EIFKIT_MAX_IMAGE_SIZE");
+  for (const char* bad : {" -1", "0", "10K", "12 "}) {
+    SCOPED_TRACE(bad);
+    ::setenv("EIFKIT_MAX_IMAGE_ENTRIES", bad, 1);
+    EXPECT_EQ(error_of([] { image_limits(); }),
+              "EIFKIT_MAX_IMAGE_ENTRIES=\"" + std::string(bad) +
+                  "\": not a count (a positive number of entries, digits only)");
+  }
   ::unsetenv("EIFKIT_MAX_IMAGE_ENTRIES");
 }
 

@@ -11,6 +11,7 @@
 #include "lib/base/error.h"
 #include "lib/image/image_source.h"
 #include "tests/support/image_fixtures.h"
+#include "tests/support/requirements.h"
 #include "tests/support/test_support.h"
 
 namespace eifkit {
@@ -71,9 +72,7 @@ void expect_base_image(ImageSource& image, const std::string& source,
 
 class OciLayoutTest : public testing::Test {
  protected:
-  void SetUp() override {
-    if (!test::have_tool("umoci")) GTEST_SKIP() << "umoci is not installed (make deps installs it)";
-  }
+  void SetUp() override { EIFKIT_REQUIRE_TOOL("umoci"); }
   std::string copy_base(const std::string& name = "img") {
     std::string to = dir_ / name;
     fs::copy(base_layout(), to, fs::copy_options::recursive);
@@ -278,9 +277,8 @@ class OciArchiveTest : public OciLayoutTest {
  protected:
   void SetUp() override {
     OciLayoutTest::SetUp();
-    if (IsSkipped()) return;
-    if (!test::have_tool("skopeo"))
-      GTEST_SKIP() << "skopeo is not installed (make deps installs it)";
+    if (IsSkipped() || HasFatalFailure()) return;
+    EIFKIT_REQUIRE_TOOL("skopeo");
   }
 };
 

@@ -131,6 +131,24 @@ TEST_F(BootFilesTest, MissingInitIsNamedWithWhereItWasLookedFor) {
             "missing boot files: init (--init) (not in " + b + ")");
 }
 
+// eifkit's own init instead of the blobs' changes PCR1: a note says so, and only then.
+TEST_F(BootFilesTest, BlobsWithoutInitFallingBackToTheBundledOneGiveANote) {
+  std::string b = blobs("fallback", false, /*init=*/false);
+  BootFileFlags flags = with_blobs(b);
+  flags.allow_bundled_init = true;
+  BootFiles f = resolve_boot_files(flags, no_default());
+  EXPECT_TRUE(f.bundled_init);
+  EXPECT_EQ(f.notes,
+            std::vector<std::string>{b + " has no init: eifkit's own is used, so PCR1 differs from "
+                                         "nitro-cli's with these blobs (--init chooses another)"});
+  flags.init = b + "/bzImage";  // any file: --init given, no fallback
+  EXPECT_EQ(resolve_boot_files(flags, no_default()).notes, std::vector<std::string>{});
+  BootFileFlags no_blobs;
+  no_blobs.kernel = b + "/bzImage";
+  no_blobs.allow_bundled_init = true;
+  EXPECT_EQ(resolve_boot_files(no_blobs, no_default()).notes, std::vector<std::string>{});
+}
+
 TEST_F(BootFilesTest, NothingAtAllListsEverythingMissing) {
   EXPECT_EQ(error_of([&] { resolve_boot_files({}, no_default()); }),
             "missing boot files: kernel (--kernel, or bzImage/Image), init (--init) (no --blobs "

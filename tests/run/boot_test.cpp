@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/requirements.h"
 #include "tests/support/tar_builder.h"
 #include "tests/support/test_support.h"
 
@@ -36,10 +37,9 @@ class BootTest : public testing::Test {
  protected:
   void SetUp() override {
     kernel_ = cloud_kernel();
-    if (kernel_.empty() || !exists("/bin/busybox") || !exists("/usr/bin/qemu-system-x86_64")) {
-      GTEST_SKIP() << "needs linux-image-cloud-amd64, busybox-static and qemu-system-x86 "
-                      "(make test installs them)";
-    }
+    EIFKIT_REQUIRE(!kernel_.empty(), "no /boot/vmlinuz-*-cloud-amd64 (linux-image-cloud-amd64)");
+    EIFKIT_REQUIRE(exists("/bin/busybox"), "no /bin/busybox (busybox-static)");
+    EIFKIT_REQUIRE_TOOL("qemu-system-x86_64");
     auto busybox = test::read_bytes("/bin/busybox");
     busybox_ = std::string(busybox.begin(), busybox.end());
   }
@@ -187,11 +187,13 @@ TEST_F(BootTest, EmptyCmdFallsBackToShellWhichExitsWhenInputEnds) {
 // aarch64 init, and qemu-system-aarch64 under TCG.
 TEST(Arm64BootTest, Arm64ImageWithEifkitsInitBootsAndReportsItsStatus) {
   const std::string fixtures = EIFKIT_ARM64_FIXTURES;
-  if (!exists(fixtures + "/vmlinuz") || !exists(fixtures + "/busybox") ||
-      !exists("/usr/bin/qemu-system-aarch64")) {
-    GTEST_SKIP() << "needs " << fixtures << " (tests/run/fetch_arm64.sh) and qemu-system-arm "
-                 << "(make test provides both)";
+  for (const char* file : {"/vmlinuz", "/busybox"}) {
+    std::string why = "no " + fixtures;
+    why += file;
+    why += " (tests/run/fetch_arm64.sh fetches it; make test runs it)";
+    EIFKIT_REQUIRE(exists(fixtures + file), why);
   }
+  EIFKIT_REQUIRE_TOOL("qemu-system-aarch64");
   test::ScratchDir dir;
   auto busybox = test::read_bytes(fixtures + "/busybox");
   std::vector<TarSpec> layer = {
