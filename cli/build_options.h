@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/progress_display.h"
 #include "formats/eif_header.h"
 
@@ -41,5 +43,8 @@ Arch host_arch();
 
 // Runs the build the options describe; returns the exit status.
 int run_build(const BuildOptions& o);
+
+// Adds build's flags to `app`, filling `o` (cli/build_flags.cpp).
+void add_build_flags(CLI::App& app, BuildOptions& o);
 
 }  // namespace eifkit::cli
