@@ -166,17 +166,7 @@ void print_notes(const PolicyVerdict& v, const std::string& policy_source) {
   }
   // A Principal is who the statement is for, which the reader knows; a condition on the
   // caller (its network, its account) is easy to overlook.
-  std::string assumed;
-  for (const nlohmann::json& u : v.report["Unevaluated"]) {
-    if (u["Element"] != "Condition") continue;
-    if (!assumed.empty()) assumed += "; ";
-    assumed += "statement ";
-    assumed += std::to_string(u["Index"].get<size_t>());
-    assumed += ": ";
-    assumed += u["Operator"].get<std::string>();
-    assumed += " on ";
-    assumed += u["Key"].get<std::string>();
-  }
+  std::string assumed = unevaluated_summary(v, /*conditions_only=*/true);
   if (v.allowed && !assumed.empty()) {
     std::cerr << "eifkit: note: " << policy_source
               << ": allowed only if the caller meets what eifkit does not evaluate (--strict "

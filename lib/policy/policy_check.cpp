@@ -206,9 +206,10 @@ PolicyVerdict check_policy(const nlohmann::json& policy, const std::string& poli
   return v;
 }
 
-std::string unevaluated_summary(const PolicyVerdict& verdict) {
+std::string unevaluated_summary(const PolicyVerdict& verdict, bool conditions_only) {
   std::string text;
   for (const nlohmann::json& u : verdict.report.value("Unevaluated", nlohmann::json::array())) {
+    if (conditions_only && u["Element"] != "Condition") continue;
     std::string item = "statement " + std::to_string(u["Index"].get<size_t>()) + ": ";
     item += u["Element"] == "Condition"
                 ? u["Operator"].get<std::string>() + " on " + u["Key"].get<std::string>()

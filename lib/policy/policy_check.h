@@ -84,7 +84,8 @@ PolicyVerdict check_policy(const nlohmann::json& policy, const std::string& poli
 // for a Huawei 5.0 policy, kms:cmk:decrypt for a 1.1 one.
 std::string default_check_action(const nlohmann::json& policy);
 
-// For --strict: one line naming everything a verdict left unevaluated, or "" when nothing.
-std::string unevaluated_summary(const PolicyVerdict& verdict);
+// For --strict: one line naming everything a verdict left unevaluated, or "" when nothing;
+// with conditions_only, its conditions on the caller alone (not Principals).
+std::string unevaluated_summary(const PolicyVerdict& verdict, bool conditions_only = false);
 
 }  // namespace eifkit

@@ -3,8 +3,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -16,8 +14,6 @@
 #include "lib/base/error.h"
 #include "lib/hash/sha256.h"
 #include "tests/support/test_support.h"
-
-extern char** environ;
 
 namespace eifkit::test {
 
@@ -37,30 +33,7 @@ bool have_tool(const std::string& name) {
 }
 
 void run_tool(const std::vector<std::string>& args) {
-  ScratchDir capture;
-  std::string err_path = capture / "stderr";
-  std::vector<std::string> copy = args;
-  std::vector<char*> argv;
-  for (auto& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  pid_t pid;
-  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + args[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    auto err = read_bytes(err_path);
-    std::string cmd;
-    for (const auto& a : args) cmd += a + " ";
-    throw std::runtime_error(cmd + "failed: " + std::string(err.begin(), err.end()));
-  }
+  (void)tool_output(args);
 }
 
 std::vector<uint8_t> to_bytes(const std::string& text) {

@@ -17,8 +17,4 @@ std::string openssl_sha384_hex(std::span<const uint8_t> bytes);
 // computed by python3's hashlib: lowercase hex.
 std::string python_pcr_hex(const std::vector<std::string>& files);
 
-// Runs a program found in PATH and returns its stdout; throws std::runtime_error with its
-// stderr when it fails.
-std::string tool_output(const std::vector<std::string>& args);
-
 }  // namespace eifkit::test

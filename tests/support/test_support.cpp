@@ -81,14 +81,53 @@ static std::string slurp_fd(int fd) {
   return out;
 }
 
+namespace {
+
+// Starts argv with stdin from /dev/null and stdout, stderr into the two files; the caller waits.
+pid_t spawn_captured(std::vector<std::string> argv_strings, char* const* envp, bool search_path,
+                     const std::string& out_path, const std::string& err_path) {
+  std::vector<char*> argv;
+  for (auto& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  pid_t pid;
+  int rc = search_path ? posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp)
+                       : posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv_strings[0]);
+  return pid;
+}
+
+}  // namespace
+
+std::string tool_output(const std::vector<std::string>& args) {
+  ScratchDir capture;
+  std::string out_path = capture / "stdout", err_path = capture / "stderr";
+  pid_t pid = spawn_captured(args, environ, /*search_path=*/true, out_path, err_path);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::string out = slurp_fd(::open(out_path.c_str(), O_RDONLY));
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::string message;
+    for (const auto& a : args) message += a + " ";
+    message += "failed: ";
+    message += slurp_fd(::open(err_path.c_str(), O_RDONLY));
+    throw std::runtime_error(message);
+  }
+  return out;
+}
+
 RunResult run_eifkit(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   ScratchDir capture;
   std::string out_path = capture / "stdout", err_path = capture / "stderr";
   std::vector<std::string> argv_strings = {EIFKIT_BINARY};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : argv_strings) argv.push_back(s.data());
-  argv.push_back(nullptr);
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) {
     // A test controls SOURCE_DATE_EPOCH itself.
@@ -104,17 +143,7 @@ RunResult run_eifkit(const std::vector<std::string>& args, const std::vector<std
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  pid_t pid;
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv_strings[0]);
+  pid_t pid = spawn_captured(argv_strings, envp.data(), /*search_path=*/false, out_path, err_path);
   int status = 0;
   struct rusage usage {};
   ::wait4(pid, &status, 0, &usage);

@@ -43,6 +43,10 @@ struct RunResult {
   double cpu_seconds = 0;   // user + system
 };
 
+// Runs a program found in PATH (no shell) and returns its stdout; throws std::runtime_error
+// naming the command, with its stderr, when it fails.
+std::string tool_output(const std::vector<std::string>& args);
+
 // Runs `eifkit ARGS...` (no shell), with extra environment assignments.
 RunResult run_eifkit(const std::vector<std::string>& args,
                      const std::vector<std::string>& env = {});
