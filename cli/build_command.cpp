@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -21,6 +22,7 @@
 #include "lib/base/error.h"
 #include "lib/base/file.h"
 #include "lib/base/output_conflicts.h"
+#include "lib/build_inputs.h"
 #include "lib/eif/eif_writer.h"
 #include "lib/eif/metadata.h"
 #include "lib/image_build.h"
@@ -124,11 +126,14 @@ std::unique_ptr<BuildOutputs> prepare_outputs(const BuildOptions& o,
 // prints it. The record is computed from the finished EIF before either file appears.
 // `ramdisk`: the application ramdisk's layout report (load_time_report), null for a
 // low-level build; recorded, and printed when nitro-cli's own PCR2 is not reproducible.
+// `inputs` gives the record's Inputs (lib/build_inputs.h), called only when there is a record.
 void report(const BuildOptions& o, const EifWriteResult& result, BuildOutputs& outputs,
+            const std::function<nlohmann::json()>& inputs,
             const nlohmann::json& ramdisk = nullptr) {
   if (outputs.record) {
     nlohmann::json record = build_record_from_eif(outputs.eif->read_path(), o.output);
     if (!ramdisk.is_null()) record["ApplicationRamdisk"] = ramdisk;
+    record["Inputs"] = inputs();
     std::string text = record.dump(2) + "\n";
     outputs.record->file().write_all({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
   }
@@ -200,7 +205,16 @@ int run_low_level(const BuildOptions& o) {
   EifWriteResult result = write_eif(plan, outputs->eif_file());
   display.finish();
   if (signer) result.measurements.pcr8 = pcr8_of_certificate(signer->certificate);
-  report(o, result, *outputs);
+  report(o, result, *outputs, [&] {
+    nlohmann::json inputs = nlohmann::json::array();
+    inputs.push_back(file_input("kernel", *o.kernel));
+    if (config) inputs.push_back(file_input("kernel config", *config));
+    if (o.cmdline_file) inputs.push_back(file_input("cmdline", *o.cmdline_file));
+    for (size_t i = 0; i < o.ramdisks.size(); ++i) {
+      inputs.push_back(file_input("ramdisk " + std::to_string(i + 1), o.ramdisks[i]));
+    }
+    return inputs;
+  });
   return 0;
 }
 
@@ -278,7 +292,15 @@ int run_image(const BuildOptions& o) {
                  "cannot carry; they were dropped"
               << std::endl;
   }
-  report(o, result.eif, *outputs, result.load_time);
+  auto inputs = [&] {
+    nlohmann::json all =
+        image_inputs(*image, o.image ? image_file_path(*o.image) : *o.rootfs_tar, !o.image);
+    for (nlohmann::json& boot : boot_file_inputs(options.boot, header_arch(result.eif.header))) {
+      all.push_back(std::move(boot));
+    }
+    return all;
+  };
+  report(o, result.eif, *outputs, inputs, result.load_time);
   return 0;
 }
 

@@ -98,7 +98,9 @@ CLI::Option* add_progress_option(CLI::App* app, ProgressMode& mode) {
       ->add_option("--progress", mode,
                    "Progress on stderr: auto (a live line on a terminal, else nothing), tty, "
                    "plain (a line every 10% and 5 s, for logs) or none")
-      ->transform(CLI::CheckedTransformer(kModes))
+      // CLI11 would print the map ({auto->1,...}); users need the four words.
+      ->transform(CLI::CheckedTransformer(kModes).description(""))
+      ->type_name("{auto,tty,plain,none}")
       ->default_str("auto");
 }
 

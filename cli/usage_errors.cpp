@@ -67,6 +67,13 @@ bool has_subcommands(const CLI::App* app) {
   return !app->get_subcommands([](const CLI::App*) { return true; }).empty();
 }
 
+bool takes_operands(const CLI::App* app) {
+  for (const CLI::Option* option : app->get_options()) {
+    if (option->get_positional() && !option->nonpositional()) return true;
+  }
+  return false;
+}
+
 std::string unknown_command(const CLI::App* app, const std::string& name) {
   std::string where = app->get_parent() ? app->get_name() + " " : "";
   std::string message = "unknown " + where + "command '" + name + "'";
@@ -127,9 +134,12 @@ std::optional<std::string> check_command_line(CLI::App& root, int argc, char** a
     }
     if (!seen_positional && has_subcommands(app)) {
       CLI::App* sub = find_subcommand(app, arg);
-      if (!sub) return unknown_command(app, arg);
-      app = sub;
-      continue;
+      if (sub) {
+        app = sub;
+        continue;
+      }
+      // A command with operands of its own as well (provenance RECORD | provenance verify).
+      if (!takes_operands(app)) return unknown_command(app, arg);
     }
     seen_positional = true;
   }

@@ -24,14 +24,6 @@
 
 namespace eifkit {
 
-namespace {
-
-struct FileDigests {
-  Digest256 sha256{};
-  Digest384 sha384{};
-  uint64_t size = 0;
-};
-
 FileDigests file_digests(const std::string& path) {
   File file = File::open_read(path);
   Sha256 h256;
@@ -48,6 +40,15 @@ FileDigests file_digests(const std::string& path) {
   d.sha384 = h384.finish();
   return d;
 }
+
+nlohmann::json file_input(const std::string& name, const std::string& path) {
+  FileDigests d = file_digests(path);
+  return {{"Name", name},
+          {"Path", path},
+          {"Digest", {{"sha256", to_hex(d.sha256)}, {"sha384", to_hex(d.sha384)}}}};
+}
+
+namespace {
 
 const nlohmann::json* member(const std::optional<nlohmann::json>& obj, const char* key) {
   if (!obj || !obj->is_object()) return nullptr;

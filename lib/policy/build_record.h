@@ -8,7 +8,9 @@
 //    "Image": {"Name", "Version", "Digest" (DockerInfo.Id or null), "Platform"},
 //    "BuildTime", "BuildTool", "BuildToolVersion",
 //    "InitSha384" (eifkit's own init's SHA-384 when the image has it, else null),
-//    "Signer": {"Subject", "Sha256Fingerprint", "NotBefore", "NotAfter"} or null}
+//    "Signer": {"Subject", "Sha256Fingerprint", "NotBefore", "NotAfter"} or null,
+//    "Inputs": [{"Name", "Path" (a file's), "Digest": {"sha256", "sha384"}}] (what a build
+//      read: the image, its layers, the boot files; only in records build writes)}
 #pragma once
 
 #include <map>
@@ -17,11 +19,25 @@
 #include <nlohmann/json.hpp>
 
 #include "lib/hash/measurements.h"
+#include "lib/hash/sha256.h"
+#include "lib/hash/sha384.h"
 #include "lib/signing/certificate.h"
 
 namespace eifkit {
 
 inline constexpr int kRecordVersion = 1;
+
+struct FileDigests {
+  Digest256 sha256{};
+  Digest384 sha384{};
+  uint64_t size = 0;
+};
+// One streaming read of the file at `path`.
+FileDigests file_digests(const std::string& path);
+
+// An entry of a record's Inputs: {"Name": name, "Path": path, "Digest": {"sha256", "sha384"}}
+// of the file at `path`.
+nlohmann::json file_input(const std::string& name, const std::string& path);
 inline constexpr uint64_t kMaxRecordFileSize = 1 << 20;
 
 // Streams the EIF twice at most (its PCRs and its file digests, concurrently); never holds it

@@ -72,6 +72,10 @@ bool verify_raw(EVP_PKEY* pkey, Curve curve, std::span<const uint8_t> digest,
   return rc == 1;
 }
 
+std::vector<uint8_t> raw_signature_to_der(std::span<const uint8_t> raw) {
+  return raw_to_der(raw);
+}
+
 std::vector<uint8_t> signature_to_raw(std::span<const uint8_t> signature, Curve curve,
                                       const std::string& origin) {
   const size_t coordinate = curve_coordinate_size(curve);

@@ -16,4 +16,7 @@ namespace eifkit {
 std::vector<uint8_t> signature_to_raw(std::span<const uint8_t> signature, Curve curve,
                                       const std::string& origin);
 
+// The DER ECDSA-Sig-Value of a raw r‖s signature, the encoding DSSE envelopes carry.
+std::vector<uint8_t> raw_signature_to_der(std::span<const uint8_t> raw);
+
 }  // namespace eifkit

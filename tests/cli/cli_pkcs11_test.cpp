@@ -171,6 +171,31 @@ TEST_F(Pkcs11Test, BuildAndSignWithATokenKeyForEachCurve) {
   }
 }
 
+// Provenance signed inside the token: the envelope verifies with eifkit and with the
+// independent checker (tests/provenance/dsse_check.py, Debian's securesystemslib).
+TEST_F(Pkcs11Test, ProvenanceIsSignedByATokenKey) {
+  RunResult build =
+      run_eifkit(with(low_level(dir_ / "app.eif"), {"--measurements-out", dir_ / "app.json"}));
+  ASSERT_EQ(build.status, 0) << build.err;
+  for (std::string curve : {"P-256", "P-384"}) {
+    SCOPED_TRACE(curve);
+    std::string envelope = dir_ / (curve + ".dsse.json");
+    RunResult r = run_eifkit({"provenance", dir_ / "app.json", "--predicate", "slsa",
+                              "--signing-certificate", cert(curve), "--private-key", uri(curve),
+                              "--pkcs11-module", kModule, "--output", envelope});
+    ASSERT_EQ(r.status, 0) << r.err;
+    RunResult v = run_eifkit({"provenance", "verify", envelope, "--signing-certificate",
+                              cert(curve), "--eif", dir_ / "app.eif"});
+    EXPECT_EQ(v.status, 0) << v.err;
+    EXPECT_EQ(
+        test::tool_output({"/usr/bin/python3",
+                           std::string(EIFKIT_TESTDATA) + "/../tests/provenance/dsse_check.py",
+                           envelope, cert(curve)})
+            .substr(0, 14),
+        "keyid matches\n");
+  }
+}
+
 TEST_F(Pkcs11Test, KeySelectedByIdAndPinFromAFile) {
   test::write_bytes(dir_ / "pin", test::to_bytes("1234\n"));
   ::unsetenv("EIFKIT_PKCS11_PIN");

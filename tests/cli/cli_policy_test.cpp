@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "lib/policy/build_record.h"
-#include "lib/policy/intoto.h"
+#include "lib/provenance/intoto_statement.h"
 #include "lib/policy/policy_aws.h"
 #include "lib/policy/policy_huawei.h"
 #include "tests/support/test_support.h"

@@ -102,5 +102,23 @@ TEST(ManPages, EachPageNamesEveryFlagItsCommandsHelpPrints) {
   EXPECT_TRUE(missing.empty()) << "flags --help prints that the man page does not name:" << list;
 }
 
+// CLI11 prints a transformer's map ("{auto->1,none->0,...}") unless told otherwise; a user
+// needs the words the flag takes.
+TEST(ManPages, NoHelpShowsAnEnumsInternalValues) {
+  std::vector<std::vector<std::string>> commands = {{}};
+  for (const std::string& name : subcommands()) {
+    commands.push_back({name});
+    for (const std::string& sub : subcommands({name})) commands.push_back({name, sub});
+  }
+  for (std::vector<std::string> command : commands) {
+    command.push_back("--help");
+    auto help = test::run_eifkit(command);
+    EXPECT_EQ(help.out.find("->"), std::string::npos) << help.out;
+  }
+  auto build = test::run_eifkit({"build", "--help"});
+  EXPECT_NE(build.out.find("--progress {auto,tty,plain,none}=auto"), std::string::npos)
+      << build.out;
+}
+
 }  // namespace
 }  // namespace eifkit

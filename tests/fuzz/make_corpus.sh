@@ -13,7 +13,8 @@ trap 'rm -rf "$work"' EXIT
 
 rm -rf "$out"
 for t in eif_describe eif_ramdisk_list cpio_reader signature_section rootfs_tar image_archive \
-         policy_check build_record attestation_document eif_diff pkcs11_uri nitro_cli_image; do
+         policy_check build_record attestation_document eif_diff pkcs11_uri nitro_cli_image \
+         provenance_envelope; do
   mkdir -p "$out/$t"
   if [ -d "$here/seeds/$t" ]; then cp "$here/seeds/$t"/* "$out/$t/" 2>/dev/null || true; fi
 done
@@ -82,6 +83,20 @@ if command -v skopeo > /dev/null; then
   skopeo --insecure-policy copy -q "docker-archive:$testdata/sample-image.tar" \
     "oci-archive:$out/image_archive/oci-archive.tar:sample:1.0" || true
 fi
+
+# Provenance: the statements of a record with Inputs, as payloads (the target signs them) and
+# as signed envelopes.
+in=$vectors/eif/inputs
+"$eifkit" build --kernel "$in/kernel.bin" --ramdisk "$in/ramdisk-bootstrap.bin" \
+  --ramdisk "$in/ramdisk-app.bin" --build-time 2024-01-01T00:00:00Z --output "$work/p.eif" \
+  --measurements-out "$work/p.json" > /dev/null
+for predicate in measurements slsa; do
+  "$eifkit" provenance "$work/p.json" --predicate $predicate | jq -c . \
+    > "$out/provenance_envelope/$predicate.json"
+  "$eifkit" provenance "$work/p.json" --predicate $predicate \
+    --signing-certificate "$in/signing-cert.pem" --private-key "$in/signing-key.pem" \
+    > "$out/provenance_envelope/$predicate.dsse.json"
+done
 
 chmod -R u+w "$out"
 for t in "$out"/*; do echo "$(basename "$t"): $(ls "$t" | wc -l) seeds"; done

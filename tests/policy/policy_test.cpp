@@ -10,7 +10,7 @@
 #include "lib/base/error.h"
 #include "lib/eif/eif_reader.h"
 #include "lib/policy/build_record.h"
-#include "lib/policy/intoto.h"
+#include "lib/provenance/intoto_statement.h"
 #include "lib/policy/policy_aws.h"
 #include "lib/policy/policy_huawei.h"
 #include "lib/policy/policy_values.h"

@@ -1,4 +1,4 @@
-#include "lib/policy/intoto.h"
+#include "lib/provenance/intoto_statement.h"
 
 #include <algorithm>
 
@@ -26,8 +26,7 @@ static std::string hex_digest(const nlohmann::json& eif, const char* key, size_t
   return hex;
 }
 
-nlohmann::json intoto_statement(const nlohmann::json& record, const std::string& source) {
-  record_pcrs(record, source);  // the measurements must be sound
+nlohmann::json statement_subject(const nlohmann::json& record, const std::string& source) {
   if (!record.contains("Eif")) {
     fail(source,
          "no Eif: an attestation names the EIF by its digests (a record of an EIF has "
@@ -41,8 +40,13 @@ nlohmann::json intoto_statement(const nlohmann::json& record, const std::string&
                             {"digest",
                              {{"sha256", hex_digest(eif, "Sha256", 64, source)},
                               {"sha384", hex_digest(eif, "Sha384", 96, source)}}}};
+  return nlohmann::json::array({subject});
+}
+
+nlohmann::json intoto_statement(const nlohmann::json& record, const std::string& source) {
+  record_pcrs(record, source);  // the measurements must be sound
   return {{"_type", kInTotoStatementType},
-          {"subject", nlohmann::json::array({subject})},
+          {"subject", statement_subject(record, source)},
           {"predicateType", kEnclaveMeasurementsPredicateType},
           {"predicate", {{"measurements", record["Measurements"]}, {"buildRecord", record}}}};
 }

@@ -14,6 +14,11 @@ inline constexpr const char* kInTotoStatementType = "https://in-toto.io/Statemen
 inline constexpr const char* kEnclaveMeasurementsPredicateType =
     "https://eifkit.dev/enclave-measurements/v1";
 
+// The statement's subject: [{"name": file name of Eif.Path, "digest": {"sha256": …,
+// "sha384": …}}]. The record needs Eif.Path, Eif.Sha256 and Eif.Sha384 (a record of an EIF has
+// them); an Error naming `source` otherwise.
+nlohmann::json statement_subject(const nlohmann::json& record, const std::string& source);
+
 // {"_type": kInTotoStatementType,
 //  "subject": [{"name": file name of Eif.Path, "digest": {"sha256": …, "sha384": …}}],
 //  "predicateType": kEnclaveMeasurementsPredicateType,
