@@ -14,6 +14,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "formats/base64.h"
 #include "formats/cose_sign1.h"
 #include "formats/signature_section.h"
 #include "tests/support/image_fixtures.h"
@@ -558,6 +559,24 @@ TEST_F(Pkcs11PinTest, NoOutputOfAnyCommandHoldsThePin) {
   ASSERT_EQ(made.status, 0) << made.err;
   EXPECT_EQ(nlohmann::json::parse(made.out)["PrivateKey"], "pkcs11:token=vault;object=made");
   EXPECT_EQ(nlohmann::json::parse(made.out)["GeneratedInToken"], true);
+  // Provenance signed in the token: the envelope holds the record, never the key's URI.
+  RunResult provenance =
+      run({"provenance", dir_ / "app.json", "--predicate", "slsa", "--signing-certificate",
+           cert("P-384"), "--private-key", cat({kVaultKey, "?pin-value=", encoded}),
+           "--pkcs11-module", kModule, "--output", dir_ / "app.dsse.json"});
+  ASSERT_EQ(provenance.status, 0) << provenance.err;
+  {
+    // The payload is base64 in the envelope: look into it too.
+    nlohmann::json envelope = test::read_json(dir_ / "app.dsse.json");
+    auto payload = base64_decode(envelope["payload"].get<std::string>());
+    ASSERT_TRUE(payload.has_value());
+    expect_no_pin("app.dsse.json's payload",
+                  {reinterpret_cast<const char*>(payload->data()), payload->size()});
+  }
+  EXPECT_EQ(run({"provenance", "verify", dir_ / "app.dsse.json", "--signing-certificate",
+                 cert("P-384"), "--eif", dir_ / "app.eif"})
+                .status,
+            0);
   for (const char* eif : {"app.eif", "signed.eif"}) {
     EXPECT_EQ(run({"verify", dir_ / eif, "--signing-certificate", cert("P-384")}).status, 0) << eif;
     EXPECT_EQ(run({"describe", dir_ / eif}).status, 0) << eif;
@@ -616,6 +635,10 @@ TEST_F(Pkcs11PinTest, NoOutputOfAnyCommandHoldsThePin) {
        "--private-key", cat({kVaultKey, ";PIN-VALUE=", kVaultPin}), "--pkcs11-module", kModule,
        "--output-file", bad},
       invalid + "the path has an attribute without '=' (a PIN holding ';' must write it as %3B)");
+  expect_refused_quietly({"provenance", dir_ / "app.json", "--signing-certificate", cert("P-384"),
+                          "--private-key", cat({kVaultKey, "?pin-value=", kWrongPinEncoded}),
+                          "--pkcs11-module", kModule, "--output", bad},
+                         wrong_pin);
   expect_refused_quietly(
       {"keygen", "--private-key", cat({kVaultKey, "?pin-value=", kWrongPinEncoded}),
        "--signing-certificate", dir_ / "bad.pem", "--pkcs11-module", kModule},
@@ -629,8 +652,8 @@ TEST_F(Pkcs11PinTest, NoOutputOfAnyCommandHoldsThePin) {
 
   // The EIFs whole (their metadata is JSON inside), the records and the certificates.
   std::vector<std::string> files = dir_.entries();
-  for (const char* name :
-       {"app.eif", "app.json", "signed.eif", "signed.json", "vault.pem", "made.pem"}) {
+  for (const char* name : {"app.eif", "app.json", "app.dsse.json", "signed.eif", "signed.json",
+                           "vault.pem", "made.pem"}) {
     EXPECT_EQ(std::count(files.begin(), files.end(), name), 1) << name;
   }
   expect_no_pin_in_any_file();
