@@ -7,8 +7,8 @@
 # INPUT_IMAGE (required), INPUT_BLOBS, INPUT_KERNEL, INPUT_KERNEL_CONFIG, INPUT_INIT, INPUT_NSM,
 # INPUT_CMDLINE, INPUT_COMPAT, INPUT_BUILD_TIME, INPUT_NAME, INPUT_VERSION,
 # INPUT_SIGNING_CERTIFICATE, INPUT_PRIVATE_KEY, INPUT_PKCS11_MODULE, INPUT_OUTPUT (default
-# enclave.eif), INPUT_RECORD (default enclave.json), INPUT_EIFKIT: see action.yml. An empty
-# variable is an input not given.
+# enclave.eif), INPUT_RECORD (default enclave.json), INPUT_PROVENANCE, INPUT_BUILDER_ID,
+# INPUT_EIFKIT: see action.yml. An empty variable is an input not given.
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,8 +31,12 @@ output=${INPUT_OUTPUT:-enclave.eif}
 record=${INPUT_RECORD:-enclave.json}
 [ -n "$image" ] || fail "eifkit action: the image input is required"
 # The paths are written into one-line output files, where a newline would forge another key.
-case "$output$record" in
-  *$'\n'* | *$'\r'*) fail "eifkit action: the output and record paths must not hold a line break" ;;
+provenance=${INPUT_PROVENANCE:-}
+if [ -n "$provenance" ] && { [ -z "${INPUT_SIGNING_CERTIFICATE:-}" ] || [ -z "${INPUT_PRIVATE_KEY:-}" ]; }; then
+  fail "eifkit action: the provenance input needs signing-certificate and private-key, which sign it"
+fi
+case "$output$record$provenance" in
+  *$'\n'* | *$'\r'*) fail "eifkit action: the output, record and provenance paths must not hold a line break" ;;
 esac
 
 eifkit=${INPUT_EIFKIT:-}
@@ -123,6 +127,23 @@ if [ -z "$pcr0" ] || [ -z "$eif_sha384" ]; then
   fail "eifkit action: $record holds no PCR0 or Eif.Sha384"
 fi
 
+# Who built it, signed: SLSA provenance naming the workflow that ran as its builder.
+builder=${INPUT_BUILDER_ID:-}
+if [ -n "$provenance" ]; then
+  if [ -z "$builder" ] && [ -n "${GITHUB_SERVER_URL:-}" ] && [ -n "${GITHUB_WORKFLOW_REF:-}" ]; then
+    builder=$GITHUB_SERVER_URL/$GITHUB_WORKFLOW_REF
+  fi
+  args=(provenance "$record" --predicate slsa --signing-certificate "$INPUT_SIGNING_CERTIFICATE"
+        --private-key "$INPUT_PRIVATE_KEY" --output "$provenance")
+  [ -z "$builder" ] || args+=(--builder-id "$builder")
+  [ -z "${INPUT_PKCS11_MODULE:-}" ] || args+=(--pkcs11-module "$INPUT_PKCS11_MODULE")
+  mkdir -p "$(dirname "$provenance")"
+  if ! error=$("$eifkit" "${args[@]}" 2>&1); then
+    fail "eifkit provenance failed: $(printf '%s' "$error" | tail -n 1)"
+  fi
+  builder=$(jq -r '.payload | @base64d | fromjson | .predicate.runDetails.builder.id' "$provenance")
+fi
+
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
   {
     echo "pcr0=$pcr0"
@@ -132,6 +153,7 @@ if [ -n "${GITHUB_OUTPUT:-}" ]; then
     echo "eif-path=$output"
     echo "eif-sha384=$eif_sha384"
     echo "record-path=$record"
+    [ -z "$provenance" ] || echo "provenance-path=$provenance"
   } >> "$GITHUB_OUTPUT"
 fi
 
@@ -150,6 +172,10 @@ if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
     echo
     echo "Image \`$(field .Image.Name)\` version \`$(field .Image.Version)\`, layout ${INPUT_COMPAT:-eifkit}, build time \`$(field .BuildTime)\`, $(field .BuildTool) $(field .BuildToolVersion)."
     echo
+    if [ -n "$provenance" ]; then
+      echo "Signed SLSA provenance: \`$(cell "$provenance")\`, builder \`$(cell "$builder")\`."
+      echo
+    fi
   } >> "$GITHUB_STEP_SUMMARY"
 fi
 
@@ -162,5 +188,6 @@ if [ -n "${EIFKIT_DOTENV:-}" ]; then
     echo "EIF_PATH=$output"
     echo "EIF_SHA384=$eif_sha384"
     echo "RECORD_PATH=$record"
+    [ -z "$provenance" ] || echo "PROVENANCE_PATH=$provenance"
   } >> "$EIFKIT_DOTENV"
 fi

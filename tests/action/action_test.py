@@ -45,6 +45,9 @@ PKCS11_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 failures = []
 
 
+WORKFLOW_REF = "example/app/.github/workflows/eif.yml@refs/heads/main"
+
+
 def check(ok, what):
     if not ok:
         failures.append(what)
@@ -217,19 +220,23 @@ def pcr8_of(cert_pem):
 
 
 def expected_files(pcrs, eif_path, record_path, eif_sha384, digest, name, version, layout,
-                   build_time, tool):
+                   build_time, tool, provenance="", builder=""):
     pcr8 = pcrs.get("PCR8", "")
     output = (f"pcr0={pcrs['PCR0']}\npcr1={pcrs['PCR1']}\npcr2={pcrs['PCR2']}\npcr8={pcr8}\n"
-              f"eif-path={eif_path}\neif-sha384={eif_sha384}\nrecord-path={record_path}\n")
+              f"eif-path={eif_path}\neif-sha384={eif_sha384}\nrecord-path={record_path}\n"
+              + (f"provenance-path={provenance}\n" if provenance else ""))
     summary = (f"### Enclave image `{eif_path}`\n\n| | Value |\n| --- | --- |\n"
                f"| PCR0 | `{pcrs['PCR0']}` |\n| PCR1 | `{pcrs['PCR1']}` |\n"
                f"| PCR2 | `{pcrs['PCR2']}` |\n"
                + (f"| PCR8 | `{pcr8}` |\n" if pcr8 else "")
                + f"| EIF file | `{eif_sha384}` |\n| Image digest | `{digest}` |\n\n"
                f"Image `{name}` version `{version}`, layout {layout}, build time `{build_time}`, "
-               f"{tool}.\n\n")
+               f"{tool}.\n\n"
+               + (f"Signed SLSA provenance: `{provenance}`, builder `{builder}`.\n\n"
+                  if provenance else ""))
     outputs = {"pcr0": pcrs["PCR0"], "pcr1": pcrs["PCR1"], "pcr2": pcrs["PCR2"], "pcr8": pcr8,
-               "eif-path": eif_path, "eif-sha384": eif_sha384, "record-path": record_path}
+               "eif-path": eif_path, "eif-sha384": eif_sha384, "record-path": record_path,
+               "provenance-path": provenance}
     return output, summary, outputs
 
 
@@ -306,7 +313,10 @@ def main():
         result = run_action(action, source, w, dict(
             boot, image=sample, eifkit=eifkit, **{"build-time": when},
             **{"signing-certificate": "signer.pem", "private-key": "signer.key"},
-            output="out/app.eif", record="records/app.json", name="app", version="1.2.3"))
+            output="out/app.eif", record="records/app.json", name="app", version="1.2.3",
+            provenance="out/app.slsa.dsse.json"),
+            env_extra={"GITHUB_SERVER_URL": "https://github.com",
+                       "GITHUB_WORKFLOW_REF": WORKFLOW_REF})
         pcrs = eifkit_direct(eifkit, ["--image", sample, "--kernel", kernel, "--init", init,
                                       "--nsm", nsm, "--build-time", when,
                                       "--signing-certificate", "signer.pem",
@@ -316,8 +326,21 @@ def main():
         expected = expected_files(pcrs, "out/app.eif", "records/app.json",
                                   sha384_file(os.path.join(w, "out", "app.eif")) if
                                   os.path.exists(os.path.join(w, "out", "app.eif")) else "",
-                                  digest, "app", "1.2.3", "eifkit", when, tool)
+                                  digest, "app", "1.2.3", "eifkit", when, tool,
+                                  "out/app.slsa.dsse.json", "https://github.com/" + WORKFLOW_REF)
         check_run("signed", result, expected, w)
+        # The provenance verifies, names the workflow as its builder and vouches for the PCRs.
+        envelope = os.path.join(w, "out", "app.slsa.dsse.json")
+        v = subprocess.run([eifkit, "provenance", "verify", envelope, "--signing-certificate",
+                            "signer.pem", "--eif", "out/app.eif"], cwd=w, capture_output=True,
+                           text=True)
+        check_eq(v.returncode, 0, f"signed: provenance verify ({v.stderr!r})")
+        if v.returncode == 0:
+            check_eq(json.loads(v.stdout)["Measurements"], dict(pcrs),
+                     "signed: the PCRs the provenance vouches for")
+            statement = json.loads(base64.b64decode(json.load(open(envelope))["payload"]))
+            check_eq(statement["predicate"]["runDetails"]["builder"]["id"],
+                     "https://github.com/" + WORKFLOW_REF, "signed: the provenance's builder")
         check("(private-key input)" in result[1] and "signer.key" not in result[1],
               "signed: the command shown leaves the private key out")
 
@@ -400,7 +423,11 @@ def main():
                 ("missing image", {"image": "missing.tar", "blobs": "blobs", "eifkit": eifkit},
                  r"::error::eifkit build failed \(exit status 2\): eifkit: missing\.tar: .+"),
                 ("no image", {"image": "", "eifkit": eifkit},
-                 r"::error::eifkit action: the image input is required")):
+                 r"::error::eifkit action: the image input is required"),
+                ("unsigned provenance", {"image": sample, "blobs": "blobs", "eifkit": eifkit,
+                                         "provenance": "app.dsse.json"},
+                 r"::error::eifkit action: the provenance input needs signing-certificate and "
+                 r"private-key, which sign it")):
             w = workspace(case.replace(" ", "-"))
             dotenv = os.path.join(top, "failed.env")
             status, stdout, stderr, output, summary, outputs = run_action(
