@@ -51,10 +51,7 @@ bool is_sha256_digest(std::string_view text) {
   if (text.size() != kPrefix.size() + 64 || text.substr(0, kPrefix.size()) != kPrefix) {
     return false;
   }
-  for (char c : text.substr(kPrefix.size())) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
+  return is_lower_hex(text.substr(kPrefix.size()));
 }
 
 }  // namespace eifkit

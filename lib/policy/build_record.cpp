@@ -112,11 +112,6 @@ struct HashAlgorithm {
 constexpr std::array<HashAlgorithm, 3> kHashAlgorithms = {
     {{"Sha384", 48}, {"Sha256", 32}, {"Sha512", 64}}};
 
-bool is_lower_hex(const std::string& s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 // "PCR<N>" with N 0 to 31 written without leading zeros; -1 for any other key.
 int pcr_number(const std::string& key) {
   if (key.size() < 4 || key.size() > 5 || key.compare(0, 3, "PCR") != 0) return -1;

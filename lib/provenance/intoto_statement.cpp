@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "formats/hex.h"
 #include "lib/base/error.h"
 #include "lib/base/json_read.h"
 #include "lib/policy/build_record.h"
@@ -16,10 +17,7 @@ static std::string hex_digest(const nlohmann::json& eif, const char* key, size_t
                      ": an attestation names the EIF by its digests (a record of an EIF has them)");
   }
   std::string hex = string_field(eif, key, where);
-  bool ok = hex.size() == digits && std::all_of(hex.begin(), hex.end(), [](char c) {
-              return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-            });
-  if (!ok) {
+  if (hex.size() != digits || !is_lower_hex(hex)) {
     fail(source, std::string("Eif.") + key + " is not " + std::to_string(digits) +
                      " lowercase hexadecimal digits");
   }

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "formats/hex.h"
 #include "lib/base/error.h"
 #include "lib/base/json_read.h"
 #include "lib/policy/build_record.h"
@@ -11,15 +12,11 @@ namespace eifkit {
 
 namespace {
 
-// Lowercase hex of exactly `digits` digits: only such a value goes into a digest set.
+// Lowercase hex of at most 128 digits: only such a value goes into a digest set.
 bool is_hex_digest(const nlohmann::json& value) {
   if (!value.is_string()) return false;
   const std::string& s = value.get_ref<const std::string&>();
-  if (s.empty() || s.size() > 128) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
+  return !s.empty() && s.size() <= 128 && is_lower_hex(s);
 }
 
 nlohmann::json resolved_dependencies(const nlohmann::json& record, const std::string& source) {
