@@ -13,9 +13,16 @@ PACKAGES := cmake g++ make pkg-config libcli11-dev libssl-dev libarchive-dev \
             openssl cpio zstd umoci skopeo tar python3 python3-yaml jq \
             qemu-system-x86 qemu-system-arm linux-image-cloud-amd64 busybox-static \
             clang libclang-rt-14-dev musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-            libp11-dev libp11-kit-dev softhsm2 python3-securesystemslib
+            libp11-dev libp11-kit-dev softhsm2 python3-securesystemslib \
+            dpkg-dev file debootstrap lintian
 
-.PHONY: all deps build test sanitize fuzz san-configure demo bench clean format
+# Configured for /usr, the prefix the .deb installs under and compiles into eifkit (for a copy
+# of the binary outside its tree); `cmake --install $(BUILD_DIR) --prefix DIR` installs
+# anywhere else.
+CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DEIFKIT_WERROR=ON \
+            -DCMAKE_INSTALL_PREFIX=/usr
+
+.PHONY: all deps build test sanitize fuzz san-configure demo deb bench clean format
 
 all: build
 
@@ -30,8 +37,15 @@ deps:
 	fi
 
 build: deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DEIFKIT_WERROR=ON
+	$(CONFIGURE)
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# $(BUILD_DIR)/eifkit_VERSION_amd64.deb (cmake/package.cmake), building only what it ships.
+deb: deps
+	$(CONFIGURE)
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target eifkit eifkit_man eifkit_completion \
+	  eifkit_changelog
+	cd $(BUILD_DIR) && cpack
 
 # The suite, then the suite again under ASan and UBSan, then every fuzz target for 60 s, then
 # the number of tests that did not run in either suite (tests/run/count_skipped.sh, from
@@ -74,7 +88,7 @@ fuzz: san-configure
 
 # The demo needs only eifkit and its init, not the test suite (half the compile time).
 demo: deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DEIFKIT_WERROR=ON
+	$(CONFIGURE)
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target eifkit
 	./testdata/demo.sh $(BUILD_DIR)/eifkit
 

@@ -23,14 +23,15 @@ void print_json(const nlohmann::json& j) {
 
 }  // namespace eifkit::cli
 
-// The version, and the SHA-384 of each init this eifkit puts into images: PCR1 of an image
-// built with eifkit's own init depends on those bytes.
+// The version, and for each architecture the init this eifkit puts into images, with its
+// SHA-384 (PCR1 of an image built with eifkit's own init depends on those bytes) and its path,
+// so that a user sees which file an installed or a build-tree eifkit takes.
 static std::string version_text() {
   std::string text = std::string("eifkit ") + EIFKIT_VERSION;
   for (eifkit::Arch arch : {eifkit::Arch::kX86_64, eifkit::Arch::kAarch64}) {
     text += std::string("\ninit ") + eifkit::arch_name(arch) + ": ";
     auto path = eifkit::find_bundled_init(arch);
-    text += path ? "sha384 " + eifkit::init_sha384(*path) + " " + *path : "none";
+    text += path ? "sha384 " + eifkit::init_sha384(*path) + " " + *path : "not found";
   }
   return text;
 }

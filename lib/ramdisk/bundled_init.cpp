@@ -3,12 +3,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <vector>
 
 #include "formats/hex.h"
 #include "lib/base/error.h"
 #include "lib/base/file.h"
 #include "lib/hash/sha384.h"
+#include "lib/ramdisk/installed_init.h"
 
 namespace eifkit {
 
@@ -57,10 +59,14 @@ std::optional<std::string> find_bundled_init(Arch arch) {
     candidates.push_back(dir + (arm ? "/eifkit-init-aarch64" : "/eifkit-init"));
     candidates.push_back(dir + (arm ? "/../lib/eifkit/init-aarch64" : "/../lib/eifkit/init"));
   }
-  candidates.push_back(std::string(EIFKIT_INSTALLED_INIT) + (arm ? "-aarch64" : ""));
+  candidates.push_back(std::string(installed_init_path()) + (arm ? "-aarch64" : ""));
   for (const std::string& path : candidates) {
     struct stat st;
-    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return path;
+    // Normal form, so that --version and messages name /usr/lib/eifkit/init, not
+    // /usr/bin/../lib/eifkit/init.
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      return std::filesystem::path(path).lexically_normal().string();
+    }
   }
   return std::nullopt;
 }

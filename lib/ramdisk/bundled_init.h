@@ -1,6 +1,8 @@
 // Where eifkit's own enclave init for an architecture is: beside the eifkit binary in a build
-// tree (eifkit-init, eifkit-init-aarch64), or in LIBDIR/eifkit (init, init-aarch64) once
-// installed. Its bytes are reproducible (init/init.cmake), so its SHA-384 names it.
+// tree (eifkit-init, eifkit-init-aarch64); once installed in BINDIR/../lib/eifkit (init,
+// init-aarch64), so an installed tree still works when moved to another prefix; else in the
+// configured prefix's lib/eifkit, for a binary copied out of its tree. Its bytes are
+// reproducible (init/init.cmake), so its SHA-384 names it.
 #pragma once
 
 #include <optional>

@@ -38,7 +38,8 @@ TEST(OwnInit, VersionPrintsEachInitsSha384) {
   for (std::string arch : {"x86_64", "aarch64"}) {
     std::string path = built_init(arch);
     expected += "init " + arch + ": " +
-                (fs::exists(path) ? "sha384 " + sha384_of_file(path) + " " + path : "none") + "\n";
+                (fs::exists(path) ? "sha384 " + sha384_of_file(path) + " " + path : "not found") +
+                "\n";
   }
   EXPECT_EQ(r.out, expected);
 }
