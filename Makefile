@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Build and test dependencies, all from Debian's archive.
 PACKAGES := cmake g++ make pkg-config libcli11-dev libssl-dev libarchive-dev \
-            nlohmann-json3-dev libzstd-dev zlib1g-dev libgtest-dev libgmock-dev \
+            nlohmann-json3-dev libzstd-dev zlib1g-dev libisal-dev libgtest-dev libgmock-dev \
             openssl cpio zstd umoci skopeo tar python3 python3-yaml jq \
             qemu-system-x86 qemu-system-arm linux-image-cloud-amd64 busybox-static \
             clang libclang-rt-14-dev musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross \

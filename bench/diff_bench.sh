@@ -3,8 +3,9 @@
 # FILES files (default 4096) that differ in one file's content, with wall time and peak RSS,
 # and in the same run the baselines: one read of both EIFs (cat) and one sha384sum of both.
 # Then the same for images of MANY one-byte files (default 200000), where the sort by path
-# works hardest. After each, a line `RATIO <name> <value> - <peak_rss_kib> -` (value = diff's
-# time / sha384sum's; no target or RSS limit is set), which bench/summary.sh tabulates.
+# works hardest. After each, a line `RATIO <name> <value> - <peak_rss_kib> - <spread>` (value = diff's
+# time / sha384sum's, the median of 3 rounds (BENCH_RUNS), its spread last; no target or RSS
+# limit is set), which bench/summary.sh tabulates.
 # Usage: bench/diff_bench.sh [EIFKIT] [SIZE_MIB] [FILES] [MANY]
 set -euo pipefail
 eifkit=$(realpath "${1:-build/eifkit}")
@@ -16,13 +17,7 @@ v=$here/../testdata/vectors
 work=$(mktemp -d "${TMPDIR:-/tmp}/eifkit-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-measure() {  # prints "seconds peak_rss_kib" for the command (its exit status is ignored)
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" > /dev/null || true
-  cat "$work/time" | tail -1
-}
-ratio() {  # a / b to 4 places; b below GNU time's resolution (0.00 s) counts as 0.01 s
-  printf '%.4f' "$(echo "define r(a, b) { if (b < 0.01) b = 0.01; return a / b; }; scale = 6; r($1, $2)" | bc -l)"
-}
+. "$here/common.sh"
 
 build() {  # build NAME ROOTFS_DIR
   tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$2" -cf "$work/$1.tar" .
@@ -35,17 +30,27 @@ build() {  # build NAME ROOTFS_DIR
 
 compare() {  # compare LABEL RATIO_NAME
   cat "$work/a.eif" "$work/b.eif" > /dev/null  # warm the page cache for every run
-  read -r cat_s _ < <(measure cat "$work/a.eif" "$work/b.eif")
-  read -r sha_s _ < <(measure sha384sum "$work/a.eif" "$work/b.eif")
-  read -r diff_s diff_kib < <(measure "$eifkit" diff --ramdisk-files "$work/a.eif" "$work/b.eif")
+  times=() peak=() status=()
+  : > "$work/stderr"
+  for ((round = 1; round <= runs; round++)); do
+    sample cat cat "$work/a.eif" "$work/b.eif"
+    sample sha sha384sum "$work/a.eif" "$work/b.eif"
+    sample diff "$eifkit" diff --ramdisk-files "$work/a.eif" "$work/b.eif"
+  done
   "$eifkit" diff --ramdisk-files "$work/a.eif" "$work/b.eif" > "$work/report.json" || true
-  printf '%s: 2 x %d MiB EIFs\n' "$1" "$(( $(stat -c %s "$work/a.eif") >> 20 ))"
-  printf '  cat of both (one read):  %6.2f s\n' "$cat_s"
-  printf '  sha384sum of both:       %6.2f s\n' "$sha_s"
-  printf '  eifkit diff:             %6.2f s  %7d KiB peak RSS  (%.2fx sha384sum)\n' "$diff_s" \
-    "$diff_kib" "$(ratio "$diff_s" "$sha_s")"
+  local r
+  r=$(ratios "${times[diff]}" "${times[sha]}")
+  printf '%s: 2 x %d MiB EIFs, medians of %d rounds (lowest-highest)\n' "$1" \
+    "$(( $(stat -c %s "$work/a.eif") >> 20 ))" "$runs"
+  printf '  cat of both (one read):  %6.2f s (%s)  %7d KiB peak RSS\n' "$(median "${times[cat]}")" \
+    "$(spread "${times[cat]}")" "${peak[cat]}"
+  printf '  sha384sum of both:       %6.2f s (%s)  %7d KiB peak RSS\n' "$(median "${times[sha]}")" \
+    "$(spread "${times[sha]}")" "${peak[sha]}"
+  printf '  eifkit diff:             %6.2f s (%s)  %7d KiB peak RSS  (%.2fx sha384sum, rounds %sx)\n' \
+    "$(median "${times[diff]}")" "$(spread "${times[diff]}")" "${peak[diff]}" "$(median "$r")" \
+    "$(spread "$r")"
   printf '  report: %s\n' "$(jq -c '[.Causes, .Ramdisks[1].Files.Changed, .Ramdisks[1].Files.Added]' "$work/report.json")"
-  printf 'RATIO %s %s - %s -\n' "$2" "$(ratio "$diff_s" "$sha_s")" "$diff_kib"
+  printf 'RATIO %s %s - %s - %s\n' "$2" "$(median "$r")" "${peak[diff]}" "$(spread "$r")"
 }
 
 # Large files: incompressible bytes (AES-CTR keystream), one file changed.

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What `make bench` runs: eif_build_bench.sh, image_build_bench.sh and diff_bench.sh in turn,
 # their output shown as it comes and kept in a temporary file, then a table of every
-# `RATIO <name> <value> <target> <peak_rss_kib> <rss_limit_kib>` line they printed: the ratio
-# of eifkit's time to its baseline's, its target (met when the ratio is at most the target),
-# and eifkit's peak RSS against its limit. `-` is no target or no limit.
+# `RATIO <name> <value> <target> <peak_rss_kib> <rss_limit_kib> <spread>` line they printed:
+# the ratio of eifkit's time to its baseline's (the median of 3 rounds, BENCH_RUNS), its
+# target (met when the ratio is at most the target), eifkit's peak RSS against its limit, and
+# the lowest and highest round's ratio. `-` is no target or no limit.
 # Exits 1 when a script failed or a ratio is missing or FAILED; a target not met is reported,
 # not an error (timings depend on the machine and on what else runs on it).
 # An empty size argument keeps that script's default.
@@ -34,9 +35,9 @@ le() { [ "$(echo "$1 <= $2" | bc -l)" = 1 ]; }  # le A B: A <= B
 expected=(eif_build_vs_sha384sum describe_vs_sha384sum image_build_vs_serial_floor
   image_build_compat_vs_default image_build_vs_skopeo_umoci_cpio diff_large_vs_sha384sum diff_many_vs_sha384sum)
 bad=0
-echo "summary (ratio = eifkit's time / the baseline's; met when at most the target):"
-printf '%-34s %8s %7s  %-11s %10s %10s  %s\n' ratio value target time 'peak KiB' 'limit KiB' memory
-while read -r name value target kib limit; do
+echo "summary (ratio = eifkit's time / the baseline's, median of ${BENCH_RUNS:-3} rounds; met when at most the target):"
+printf '%-34s %8s %11s %7s  %-11s %10s %10s  %s\n' ratio value rounds target time 'peak KiB' 'limit KiB' memory
+while read -r name value target kib limit rounds; do
   if ! is_number "$value"; then
     verdict="$value"
     bad=1
@@ -57,7 +58,7 @@ while read -r name value target kib limit; do
     memory="OVER limit"
   fi
   is_number "$value" && value=$(printf '%.2f' "$value")
-  printf '%-34s %8s %7s  %-11s %10s %10s  %s\n' "$name" "$value" "$target" "$verdict" "$kib" "$limit" "$memory"
+  printf '%-34s %8s %11s %7s  %-11s %10s %10s  %s\n' "$name" "$value" "${rounds:--}" "$target" "$verdict" "$kib" "$limit" "$memory"
 done < <(grep '^RATIO ' "$log" | cut -d' ' -f2-)
 for name in "${expected[@]}"; do
   if ! grep -q "^RATIO $name " "$log"; then
