@@ -45,10 +45,14 @@ ratio_fields() {  # ratio_fields KEY BASE_KEY: "median spread", or "FAILED -"
 cat "$work/app.bin" > /dev/null  # warm the page cache for every run
 : > "$work/stderr"
 for ((round = 1; round <= runs; round++)); do
+  # The previous round's 1 GiB EIF is removed and everything written back before anything is
+  # timed: its writeback running under the next commands made rounds differ by up to 2x
+  # (bench/README.md, issue 29).
+  rm -f "$work/app.eif"
+  sync
   sample sha sha384sum "$work/app.bin"
   sample copy sh -c "cat '$work/app.bin' > '$work/copy.bin' && sync '$work/copy.bin'"
   rm -f "$work/copy.bin"
-  rm -f "$work/app.eif"
   sample build "$eifkit" build --kernel "$inputs/kernel.bin" \
     --cmdline-file "$inputs/cmdline.txt" --ramdisk "$inputs/ramdisk-bootstrap.bin" \
     --ramdisk "$work/app.bin" --build-time 2024-01-01T00:00:00+00:00 --output "$work/app.eif"
