@@ -104,8 +104,10 @@ for ((round = 1; round <= runs; round++)); do
   build_layout build eifkit
   size=$(stat -c %s "$work/app.eif" 2>/dev/null || echo 0)
   rm -f "$work/app.eif"
+  sync  # the EIF's writeback is not charged to the next command (bench/eif_build_bench.sh)
   build_layout compat nitro-cli
   rm -f "$work/app.eif"
+  sync
   [ -n "$alt_step" ] || alternative
 done
 eif_err=$(cat "$work/stderr")
