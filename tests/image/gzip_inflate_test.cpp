@@ -5,33 +5,17 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "lib/base/error.h"
 #include "lib/image/decompress.h"
 #include "tests/support/image_fixtures.h"
+#include "tests/support/memory_streams.h"
 #include "tests/support/test_support.h"
 
 namespace eifkit {
 namespace {
 
 using test::gzip_bytes;
-
-class Trickle : public ByteSource {
- public:
-  Trickle(const std::vector<uint8_t>& data, size_t step) : data_(data), step_(step) {}
-  size_t read(std::span<uint8_t> buf) override {
-    size_t n = std::min({buf.size(), step_, data_.size() - pos_});
-    if (n > 0) std::memcpy(buf.data(), data_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  const std::vector<uint8_t>& data_;
-  size_t step_;
-  size_t pos_ = 0;
-};
 
 std::vector<uint8_t> sample(size_t size, uint32_t seed = 12345) {
   std::vector<uint8_t> data(size);
@@ -57,7 +41,7 @@ struct Result {
 Result decompress(const std::vector<uint8_t>& in, size_t step = 65536, size_t out = 1 << 20) {
   Result r;
   try {
-    Trickle source(in, step);
+    test::SpanSource source(in, step);
     auto plain = open_decompressed(source, "layer.tgz");
     std::vector<uint8_t> buf(out);
     for (size_t n; (n = plain->read(buf)) > 0;)

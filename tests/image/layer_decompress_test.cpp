@@ -5,33 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "lib/base/error.h"
 #include "tests/support/image_fixtures.h"
+#include "tests/support/memory_streams.h"
 
 namespace eifkit {
 namespace {
 
 using test::gzip_bytes;
 using test::zstd_bytes;
-
-// Hands out its bytes a few at a time, as a pipe or an archive member might.
-class Trickle : public ByteSource {
- public:
-  Trickle(std::vector<uint8_t> data, size_t step) : data_(std::move(data)), step_(step) {}
-  size_t read(std::span<uint8_t> buf) override {
-    size_t n = std::min({buf.size(), step_, data_.size() - pos_});
-    if (n > 0) std::memcpy(buf.data(), data_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::vector<uint8_t> data_;
-  size_t step_;
-  size_t pos_ = 0;
-};
 
 std::vector<uint8_t> sample(size_t size) {
   std::vector<uint8_t> data(size);
@@ -44,7 +27,7 @@ std::vector<uint8_t> sample(size_t size) {
 }
 
 std::vector<uint8_t> decompress(std::vector<uint8_t> in, size_t step = 4093, size_t out = 777) {
-  Trickle source(std::move(in), step);
+  test::SpanSource source(in, step);
   auto plain = open_decompressed(source, "layer.tgz");
   std::vector<uint8_t> result, buf(out);
   for (size_t n; (n = plain->read(buf)) > 0;)
