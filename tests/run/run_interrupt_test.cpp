@@ -1,9 +1,7 @@
 // `eifkit run` stopped by Ctrl-C or SIGTERM while QEMU runs: nothing is left in TMPDIR. A
 // script stands in for QEMU (--qemu): it saves the kernel and initrd it is given, so the test
 // also sees that the files QEMU opens hold the EIF's sections, then waits to be killed.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,18 +68,9 @@ int run_interrupted_by(int signal_number) {
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
-  std::vector<std::string> args = {EIFKIT_BINARY, "run", eif, "--qemu", qemu};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  // stdin from /dev/null and stdout away from the test's output.
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  pid_t pid;
-  EXPECT_EQ(::posix_spawn(&pid, EIFKIT_BINARY, &actions, nullptr, argv.data(), envp.data()), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  // stdin from /dev/null and the output away from the test's.
+  pid_t pid = test::spawn_captured({EIFKIT_BINARY, "run", eif, "--qemu", qemu}, envp.data(),
+                                   /*search_path=*/false, "/dev/null", "/dev/null");
   for (int i = 0; i < 300 && !fs::exists(dir / "ready"); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -81,9 +81,6 @@ static std::string slurp_fd(int fd) {
   return out;
 }
 
-namespace {
-
-// Starts argv with stdin from /dev/null and stdout, stderr into the two files; the caller waits.
 pid_t spawn_captured(std::vector<std::string> argv_strings, char* const* envp, bool search_path,
                      const std::string& out_path, const std::string& err_path) {
   std::vector<char*> argv;
@@ -103,8 +100,6 @@ pid_t spawn_captured(std::vector<std::string> argv_strings, char* const* envp, b
   if (rc != 0) throw std::runtime_error("cannot start " + argv_strings[0]);
   return pid;
 }
-
-}  // namespace
 
 std::string tool_output(const std::vector<std::string>& args) {
   ScratchDir capture;

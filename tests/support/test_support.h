@@ -2,6 +2,8 @@
 // running the eifkit binary.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,6 +44,12 @@ struct RunResult {
   uint64_t max_rss_kb = 0;  // the child's peak resident set
   double cpu_seconds = 0;   // user + system
 };
+
+// Starts argv (argv[0] looked up in PATH when `search_path`) with environment `envp`, stdin
+// from /dev/null and stdout, stderr written to the two files; the caller waits for the pid.
+// Throws std::runtime_error when it cannot start.
+pid_t spawn_captured(std::vector<std::string> argv_strings, char* const* envp, bool search_path,
+                     const std::string& out_path, const std::string& err_path);
 
 // Runs a program found in PATH (no shell) and returns its stdout; throws std::runtime_error
 // naming the command, with its stderr, when it fails.
