@@ -177,7 +177,7 @@ int run_verify(const VerifyOptions& o) {
     throw Error("provenance verify needs --signing-certificate (whose key must have signed it)");
   }
   Certificate cert = Certificate::from_pem_file(o.certificate);
-  cert.curve();
+  cert.curve();  // refuses RSA and Ed25519 before the envelope is read
   ProvenanceVerdict verdict = verify_provenance(o.envelope, cert, {o.eif, o.record});
   print_json(verdict.report);
   for (const nlohmann::json& line : verdict.report["Failed"]) {
@@ -203,7 +203,7 @@ void add_verify(CLI::App* app, VerifyOptions& o) {
       ->check(CLI::ExistingFile);
 }
 
-void add_command(CLI::App& parent, CLI::App* app, std::vector<Subcommand>& commands) {
+void add_command(CLI::App* app, std::vector<Subcommand>& commands) {
   auto o = std::make_shared<ProvenanceOptions>();
   add_flags(app, *o);
   auto v = std::make_shared<VerifyOptions>();
@@ -213,7 +213,6 @@ void add_command(CLI::App& parent, CLI::App* app, std::vector<Subcommand>& comma
       "against an EIF or build record; print the PCRs it vouches for");
   add_verify(verify, *v);
   app->require_subcommand(0, 1);
-  (void)parent;
   commands.push_back(
       {app, [o, v, verify] { return verify->parsed() ? run_verify(*v) : run_provenance(*o); }});
 }
@@ -222,8 +221,8 @@ void add_command(CLI::App& parent, CLI::App* app, std::vector<Subcommand>& comma
 
 std::vector<Subcommand> add_provenance_command(CLI::App& parent) {
   std::vector<Subcommand> commands;
-  add_command(parent, parent.add_subcommand("provenance", kDescription), commands);
-  add_command(parent, add_old_command(&parent, "attest", "provenance", kDescription), commands);
+  add_command(parent.add_subcommand("provenance", kDescription), commands);
+  add_command(add_old_command(&parent, "attest", "provenance", kDescription), commands);
   return commands;
 }
 
